@@ -1,0 +1,75 @@
+"""The audit skill's pure core: one `agent.decision` payload from what the graph decided and did."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from skills.understanding.types import Intent, Understanding
+
+Skill = Literal["task", "reminder", "recurring", "query", "help"]
+Outcome = Literal["executed", "clarify", "confirm", "rejected", "answered"]
+
+_SKILL_OF_INTENT: dict[Intent, Skill] = {
+    Intent.CREATE_TASK: "task",
+    Intent.UPDATE_TASK: "task",
+    Intent.COMPLETE_TASK: "task",
+    Intent.REOPEN_TASK: "task",
+    Intent.DELETE_TASK: "task",
+    Intent.QUERY_TASKS: "query",
+    Intent.SET_REMINDER: "reminder",
+    Intent.HELP: "help",
+    Intent.UNKNOWN: "help",
+}
+
+
+class ToolCall(BaseModel):
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    ok: bool = True
+    idempotency_key: str | None = None
+    error: str | None = None
+
+
+class AgentDecision(BaseModel):
+    """The data of an `agent.decision` CloudEvent."""
+
+    intent: Intent
+    confidence: float
+    language: str
+    skill: Skill
+    outcome: Outcome
+    skill_output: dict[str, Any]
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    conversation_id: str | None = None
+
+
+def skill_for(understanding: Understanding) -> Skill:
+    """Recurrence outranks the intent's own skill: a recurring create is the recurring skill's."""
+    if understanding.recurrence is not None and understanding.intent in (
+        Intent.CREATE_TASK,
+        Intent.UPDATE_TASK,
+        Intent.SET_REMINDER,
+    ):
+        return "recurring"
+    return _SKILL_OF_INTENT[understanding.intent]
+
+
+def build_decision(
+    understanding: Understanding,
+    tool_calls: list[ToolCall],
+    *,
+    outcome: Outcome,
+    conversation_id: str | None = None,
+) -> AgentDecision:
+    return AgentDecision(
+        intent=understanding.intent,
+        confidence=understanding.confidence,
+        language=understanding.language,
+        skill=skill_for(understanding),
+        outcome=outcome,
+        skill_output=understanding.model_dump(mode="json", exclude_defaults=True),
+        tool_calls=tool_calls,
+        conversation_id=conversation_id,
+    )
