@@ -1,0 +1,54 @@
+"""The FastAPI application: composition of routers, problem handlers and middleware."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, Gauge
+
+from api import problems
+from api.observability import HttpMetrics, RequestContextMiddleware
+from api.routes import auth, ops, tasks
+from api.services import Services
+from runtime.settings import Settings, get_settings
+
+DESCRIPTION = """A chat-first todo assistant. Log in at `/v1/auth/login`, then send
+`Authorization: Bearer <token>`. Errors are RFC 9457 `application/problem+json`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    registry = CollectorRegistry()
+    http_metrics = HttpMetrics(registry)
+    outbox_backlog = Gauge(
+        "outbox_backlog", "Events committed but not yet published", registry=registry
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = await Services.open(settings)
+        services.extras.update(registry=registry, outbox_backlog=outbox_backlog)
+        app.state.services = services
+        if services.broker is not None:
+            await services.broker.start()
+        try:
+            yield
+        finally:
+            if services.broker is not None:
+                await services.broker.stop()
+            await services.close()
+
+    app = FastAPI(
+        title="todo-agent",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.include_router(ops.router)
+    app.include_router(auth.router)
+    app.include_router(tasks.router)
+    app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
+    return app

@@ -1,0 +1,82 @@
+"""Correlation ids and request metrics, as plain ASGI middleware (cheaper than BaseHTTPMiddleware
+on the hot path).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from runtime.logging import correlation_id
+
+log = logging.getLogger("api.access")
+
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class HttpMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.requests = Counter(
+            "http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+            registry=registry,
+        )
+
+
+class RequestContextMiddleware:
+    """Takes X-Request-ID (or makes one), returns it, logs and measures each request."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = None
+        for name, value in scope.get("headers", ()):
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        rid = incoming if incoming and _VALID_ID.match(incoming) else uuid.uuid4().hex
+        token = correlation_id.set(rid)
+        started = time.perf_counter()
+        status_code = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if scope["type"] == "http":
+                elapsed = time.perf_counter() - started
+                route = scope.get("route")
+                path = getattr(route, "path", "unmatched")
+                self.metrics.requests.labels(scope["method"], path, str(status_code)).inc()
+                self.metrics.latency.labels(scope["method"], path).observe(elapsed)
+                if log.isEnabledFor(logging.INFO):
+                    log.info(
+                        "%s %s %s",
+                        scope["method"],
+                        scope["path"],
+                        status_code,
+                        extra={"status": status_code, "ms": round(elapsed * 1000, 2)},
+                    )
+            correlation_id.reset(token)

@@ -1,0 +1,160 @@
+"""RFC 9457 problem details for every error, with a sentence a person understands."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.store import (
+    AlreadyExists,
+    InvalidChange,
+    InvalidCursor,
+    NotFound,
+    StoreError,
+    VersionConflict,
+)
+from runtime.logging import correlation_id
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+_BASE = "https://todo-agent.dev/problems/"
+
+
+class Problem(Exception):
+    """Raise from any route: becomes a problem+json response."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        title: str,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.kind, self.title, self.detail = status, kind, title, detail
+        self.headers = headers
+        self.extra = extra
+
+
+def problem_response(
+    status: int,
+    kind: str,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": _BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    if instance:
+        body["instance"] = instance
+    if cid := correlation_id.get():
+        body["correlation_id"] = cid
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    msg = str(error.get("msg", "is invalid"))
+    return msg.removeprefix("Value error, ")
+
+
+def validation_problem(errors: list[dict[str, Any]], instance: str | None = None) -> JSONResponse:
+    items = [{"field": _field(tuple(e.get("loc", ()))), "message": _message(e)} for e in errors]
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem_response(
+            400,
+            "malformed-json",
+            "Malformed JSON",
+            "The request body is not valid JSON.",
+            instance=instance,
+        )
+    detail = "; ".join(f"{i['field']}: {i['message']}" for i in items[:5])
+    return problem_response(
+        422, "validation", "Invalid input", detail, instance=instance, errors=items
+    )
+
+
+_STORE_ERRORS: dict[type[StoreError], tuple[int, str, str]] = {
+    NotFound: (404, "not-found", "Not found"),
+    VersionConflict: (409, "version-conflict", "Version conflict"),
+    AlreadyExists: (409, "already-exists", "Already exists"),
+    InvalidChange: (422, "invalid-change", "Invalid change"),
+    InvalidCursor: (400, "invalid-cursor", "Invalid cursor"),
+}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(
+            exc.status,
+            exc.kind,
+            exc.title,
+            exc.detail,
+            instance=request.url.path,
+            headers=exc.headers,
+            **exc.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_problem(list(exc.errors()), request.url.path)
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        status, kind, title = next(
+            (v for t, v in _STORE_ERRORS.items() if isinstance(exc, t)),
+            (400, "bad-request", "Bad request"),
+        )
+        extra = {}
+        if isinstance(exc, VersionConflict):
+            extra["current_version"] = exc.current_version
+        return problem_response(status, kind, title, str(exc), instance=request.url.path, **extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized"}
+        detail = exc.detail if isinstance(exc.detail, str) else "The request was refused."
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"There is nothing at {request.url.path}."
+        return problem_response(
+            exc.status_code,
+            titles.get(exc.status_code, "Error").lower().replace(" ", "-"),
+            titles.get(exc.status_code, "Error"),
+            detail,
+            instance=request.url.path,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return problem_response(
+            500,
+            "internal",
+            "Internal error",
+            "Something went wrong on our side; nothing was changed. Quote the correlation id"
+            " if you report it.",
+            instance=request.url.path,
+        )

@@ -1,0 +1,155 @@
+"""Tasks: create, read, list with filters and cursor pagination, change, complete, delete."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from api.deps import CurrentUser, RequestMeta, ServicesDep
+from api.problems import Problem
+from api.schemas import TaskIn, TaskOut, TaskPageOut, TaskPatchIn, to_utc
+from domain.models import Status, TaskFilter, all_day_due
+
+router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
+
+IfMatch = Annotated[str | None, Header(description="the task's version (its ETag) you last saw")]
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _expected_version(if_match: str | None, body_version: int | None = None) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return body_version
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise Problem(
+            400,
+            "invalid-if-match",
+            "Invalid If-Match",
+            'If-Match must be the task\'s version as returned in its ETag, e.g. "3".',
+        ) from exc
+
+
+def _out(task, user, response: Response | None = None) -> TaskOut:
+    if response is not None:
+        response.headers["ETag"] = _etag(task.version)
+    return TaskOut.of(task, user.timezone)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=TaskOut)
+async def create_task(
+    body: TaskIn, user: CurrentUser, services: ServicesDep, meta: RequestMeta, response: Response
+) -> TaskOut:
+    task = await services.tasks.create(user.id, body.to_domain(user.timezone), meta)
+    response.headers["Location"] = f"/v1/tasks/{task.id}"
+    return _out(task, user, response)
+
+
+@router.get("", response_model=TaskPageOut)
+async def list_tasks(
+    user: CurrentUser,
+    services: ServicesDep,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    tag: Annotated[str | None, Query(max_length=50)] = None,
+    priority: Annotated[int | None, Query(ge=1, le=4)] = None,
+    due_from: Annotated[datetime | date | None, Query(description="inclusive")] = None,
+    due_to: Annotated[datetime | date | None, Query(description="exclusive")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in title or notes")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> TaskPageOut:
+    def bound(value: datetime | date | None) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return to_utc(value, user.timezone)
+        return all_day_due(value, user.timezone)
+
+    flt = TaskFilter(
+        status=status_,
+        tag=tag,
+        priority=priority,
+        due_from=bound(due_from),
+        due_to=bound(due_to),
+        text=q,
+    )
+    page = await services.tasks.list(user.id, flt, limit=limit, cursor=cursor)
+    return TaskPageOut(items=[_out(t, user) for t in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{task_id}", response_model=TaskOut)
+async def get_task(
+    task_id: uuid.UUID, user: CurrentUser, services: ServicesDep, response: Response
+) -> TaskOut:
+    return _out(await services.tasks.get(user.id, task_id), user, response)
+
+
+@router.patch("/{task_id}", response_model=TaskOut)
+async def update_task(
+    task_id: uuid.UUID,
+    body: TaskPatchIn,
+    user: CurrentUser,
+    services: ServicesDep,
+    meta: RequestMeta,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskOut:
+    task = await services.tasks.update(
+        user.id,
+        task_id,
+        body.to_domain(user.timezone),
+        meta,
+        expected_version=_expected_version(if_match, body.version),
+    )
+    return _out(task, user, response)
+
+
+@router.post("/{task_id}/complete", response_model=TaskOut)
+async def complete_task(
+    task_id: uuid.UUID,
+    user: CurrentUser,
+    services: ServicesDep,
+    meta: RequestMeta,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskOut:
+    task = await services.tasks.complete(
+        user.id, task_id, meta, expected_version=_expected_version(if_match)
+    )
+    return _out(task, user, response)
+
+
+@router.post("/{task_id}/reopen", response_model=TaskOut)
+async def reopen_task(
+    task_id: uuid.UUID,
+    user: CurrentUser,
+    services: ServicesDep,
+    meta: RequestMeta,
+    response: Response,
+    if_match: IfMatch = None,
+) -> TaskOut:
+    task = await services.tasks.reopen(
+        user.id, task_id, meta, expected_version=_expected_version(if_match)
+    )
+    return _out(task, user, response)
+
+
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_task(
+    task_id: uuid.UUID,
+    user: CurrentUser,
+    services: ServicesDep,
+    meta: RequestMeta,
+    if_match: IfMatch = None,
+) -> Response:
+    await services.tasks.delete(
+        user.id, task_id, meta, expected_version=_expected_version(if_match)
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

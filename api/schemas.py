@@ -1,0 +1,186 @@
+"""The API's own request and response shapes, converted to and from the domain's models.
+
+The API speaks the user's wall clock: a due time without an offset, or a bare date (all day),
+is read in the user's time zone; responses carry both the UTC instant and the local time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+import pendulum
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from domain.models import (
+    MAX_NOTES,
+    Locale,
+    Priority,
+    Recurrence,
+    Reminder,
+    Tags,
+    Task,
+    TaskCreate,
+    TaskPatch,
+    TimeZoneName,
+    Title,
+    all_day_due,
+)
+
+
+class RegisterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+    password: str = Field(min_length=8, max_length=200)
+    timezone: TimeZoneName = "UTC"
+    locale: Locale = "en"
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    user_id: uuid.UUID
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    timezone: str
+    locale: str
+
+
+class ReminderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: datetime | None = Field(default=None, description="absolute; no offset = user's zone")
+    offset_minutes: int | None = Field(default=None, ge=0, description="minutes before due")
+
+
+class RecurrenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rrule: str = Field(description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=SU", max_length=500)
+
+
+class _DueFields(BaseModel):
+    due: datetime | None = Field(default=None, description="date-time; no offset = user's zone")
+    due_date: date | None = Field(default=None, description="an all-day due date")
+
+    @model_validator(mode="after")
+    def _one_due(self) -> _DueFields:
+        if self.due is not None and self.due_date is not None:
+            raise ValueError("give either 'due' (a date-time) or 'due_date' (all day), not both")
+        return self
+
+
+def to_utc(value: datetime, tz: str) -> datetime:
+    if value.tzinfo is None:
+        return pendulum.instance(value, tz=tz).in_timezone("UTC")
+    return value
+
+
+def _due(fields: _DueFields, tz: str) -> tuple[datetime | None, bool]:
+    if fields.due_date is not None:
+        return all_day_due(fields.due_date, tz), True
+    if fields.due is not None:
+        return to_utc(fields.due, tz), False
+    return None, False
+
+
+def _reminders(items: list[ReminderIn], tz: str) -> list[Reminder]:
+    return [
+        Reminder(at=to_utc(r.at, tz) if r.at else None, offset_minutes=r.offset_minutes)
+        for r in items
+    ]
+
+
+class TaskIn(_DueFields):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    priority: Priority = 4
+    tags: Tags = Field(default_factory=list)
+    reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
+    recurrence: RecurrenceIn | None = None
+
+    def to_domain(self, tz: str) -> TaskCreate:
+        due, all_day = _due(self, tz)
+        return TaskCreate(
+            title=self.title,
+            notes=self.notes,
+            priority=self.priority,
+            tags=self.tags,
+            due=due,
+            all_day=all_day,
+            reminders=_reminders(self.reminders, tz),
+            recurrence=Recurrence(rrule=self.recurrence.rrule) if self.recurrence else None,
+        )
+
+
+class TaskPatchIn(_DueFields):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    priority: Priority | None = None
+    tags: Tags | None = None
+    reminders: list[ReminderIn] | None = Field(default=None, max_length=10)
+    recurrence: RecurrenceIn | None = None
+    version: int | None = Field(default=None, description="or send If-Match")
+
+    def to_domain(self, tz: str) -> TaskPatch:
+        given = self.model_fields_set - {"version"}
+        values: dict[str, object] = {}
+        for name in given - {"due", "due_date", "reminders", "recurrence"}:
+            values[name] = getattr(self, name)
+        if given & {"due", "due_date"}:
+            values["due"], values["all_day"] = _due(self, tz)
+        if "reminders" in given:
+            values["reminders"] = _reminders(self.reminders or [], tz)
+        if "recurrence" in given:
+            values["recurrence"] = (
+                Recurrence(rrule=self.recurrence.rrule) if self.recurrence else None
+            )
+        return TaskPatch(**values)
+
+
+class TaskOut(BaseModel):
+    id: uuid.UUID
+    title: str
+    notes: str | None
+    status: str
+    priority: int
+    tags: list[str]
+    due: datetime | None
+    due_local: str | None = Field(description="due in the user's zone (ISO 8601)")
+    all_day: bool
+    reminders: list[Reminder]
+    recurrence: Recurrence | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    version: int
+
+    @classmethod
+    def of(cls, task: Task, tz: str) -> TaskOut:
+        local = task.local_due(tz)
+        due_local = None
+        if local is not None:
+            due_local = local.date().isoformat() if task.all_day else local.isoformat()
+        return cls(**task.model_dump(exclude={"owner_id"}), due_local=due_local)
+
+
+class TaskPageOut(BaseModel):
+    items: list[TaskOut]
+    next_cursor: str | None

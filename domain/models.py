@@ -1,0 +1,209 @@
+"""The task model. Times are stored in UTC and computed in the user's zone with pendulum."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pendulum
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from domain.recurrence import InvalidRecurrence, validate_rrule
+
+Locale = Literal["en", "ur"]
+MAX_TITLE = 500
+MAX_NOTES = 10_000
+MAX_TAGS = 20
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"'{value}' is not an IANA time zone (e.g. 'Asia/Karachi')") from exc
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("a date-time needs a UTC offset, e.g. 2026-11-25T17:00:00+05:00")
+    return value.astimezone(UTC)
+
+
+def _tags(value: list[str]) -> list[str]:
+    seen: list[str] = []
+    for raw in value:
+        tag = raw.strip().lstrip("#").lower()
+        if not tag:
+            raise ValueError("a tag cannot be empty")
+        if len(tag) > 50:
+            raise ValueError(f"tag '{tag[:20]}…' is longer than 50 characters")
+        if tag not in seen:
+            seen.append(tag)
+    if len(seen) > MAX_TAGS:
+        raise ValueError(f"at most {MAX_TAGS} tags")
+    return seen
+
+
+def _rrule(value: str) -> str:
+    try:
+        return validate_rrule(value)
+    except InvalidRecurrence as exc:
+        raise ValueError(str(exc)) from exc
+
+
+TimeZoneName = Annotated[str, AfterValidator(_zone)]
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+Tags = Annotated[list[str], AfterValidator(_tags)]
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
+Priority = Annotated[int, Field(ge=1, le=4, description="1 = most urgent, 4 = default")]
+RRule = Annotated[str, AfterValidator(_rrule)]
+
+
+class User(BaseModel):
+    id: uuid.UUID
+    email: EmailStr
+    timezone: TimeZoneName = "UTC"
+    locale: Locale = "en"
+    created_at: datetime
+
+
+class Reminder(BaseModel):
+    """An absolute moment, or an offset before the task's due time (follows the task)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: UtcDateTime | None = None
+    offset_minutes: int | None = Field(default=None, ge=0, le=60 * 24 * 365)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Reminder:
+        if (self.at is None) == (self.offset_minutes is None):
+            raise ValueError("a reminder has exactly one of 'at' or 'offset_minutes'")
+        return self
+
+    def fire_time(self, due: datetime | None) -> datetime | None:
+        if self.at is not None:
+            return self.at
+        if due is None or self.offset_minutes is None:
+            return None
+        return due - pendulum.duration(minutes=self.offset_minutes)
+
+
+class Recurrence(BaseModel):
+    """RFC 5545 rule; `series_id` ties the instances of one recurring task together."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rrule: RRule
+    series_id: uuid.UUID | None = None
+    occurrence: int = Field(default=1, ge=1, description="1-based index in the series")
+
+
+class _TaskFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("due", check_fields=False)
+    @classmethod
+    def _due_is_aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _utc(value)
+
+
+class TaskCreate(_TaskFields):
+    title: Title
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    priority: Priority = 4
+    tags: Tags = Field(default_factory=list)
+    due: datetime | None = Field(default=None, description="UTC instant; local midnight if all-day")
+    all_day: bool = False
+    reminders: list[Reminder] = Field(default_factory=list, max_length=10)
+    recurrence: Recurrence | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TaskCreate:
+        _check_due_dependents(self.due, self.reminders, self.recurrence)
+        return self
+
+
+class TaskPatch(_TaskFields):
+    """Only the fields present are changed; `null` clears an optional field."""
+
+    title: Title | None = None
+    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    priority: Priority | None = None
+    tags: Tags | None = None
+    due: datetime | None = None
+    all_day: bool | None = None
+    reminders: list[Reminder] | None = Field(default=None, max_length=10)
+    recurrence: Recurrence | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> TaskPatch:
+        if not self.model_fields_set:
+            raise ValueError("nothing to change: give at least one field")
+        for required in ("title", "priority", "all_day"):
+            if required in self.model_fields_set and getattr(self, required) is None:
+                raise ValueError(f"'{required}' cannot be null")
+        return self
+
+
+def _check_due_dependents(
+    due: datetime | None, reminders: list[Reminder], recurrence: Recurrence | None
+) -> None:
+    if due is None and any(r.offset_minutes is not None for r in reminders):
+        raise ValueError("a reminder given as an offset needs a due time")
+    if recurrence is not None and due is None:
+        raise ValueError("a recurring task needs a due date for its first occurrence")
+
+
+class Task(BaseModel):
+    id: uuid.UUID
+    owner_id: uuid.UUID
+    title: str
+    notes: str | None
+    status: Status
+    priority: int
+    tags: list[str]
+    due: datetime | None
+    all_day: bool
+    reminders: list[Reminder]
+    recurrence: Recurrence | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    version: int
+
+    def local_due(self, tz: str) -> pendulum.DateTime | None:
+        return None if self.due is None else pendulum.instance(self.due).in_timezone(tz)
+
+
+def all_day_due(day: date, tz: str) -> datetime:
+    """An all-day task is stored as the UTC instant of local midnight of that day."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=tz).in_timezone("UTC")
+
+
+class TaskFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    tag: str | None = None
+    priority: Priority | None = None
+    due_from: UtcDateTime | None = None
+    due_to: UtcDateTime | None = None
+    text: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,171 @@
+"""The outbox relay: publishes committed events in commit order and marks them sent.
+
+One relay publishes at a time (a Postgres advisory lock elects it), which keeps each user's
+events in order; standbys wait for the lock. It wakes on LISTEN/NOTIFY as soon as a change
+commits, with a slow safety poll in case a notification is missed. When the transport is down it
+keeps every row, backs off, and catches up once the transport is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import asyncpg
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from domain.publishers import EventPublisher, OutboundMessage, PublishError
+
+log = logging.getLogger(__name__)
+
+_LEADER_LOCK = 7_242_002
+_CHANNEL = "outbox"
+
+
+class RelayMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        kw = {"registry": registry} if registry is not None else {}
+        self.published = Counter("outbox_published_total", "Events published", **kw)
+        self.failures = Counter("outbox_publish_failures_total", "Failed publish batches", **kw)
+        self.backlog = Gauge("outbox_backlog", "Events committed but not yet published", **kw)
+        self.lag = Histogram(
+            "outbox_commit_to_publish_seconds",
+            "Delay from commit to broker acknowledgement",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            **kw,
+        )
+        self.leader = Gauge("outbox_relay_leader", "1 when this relay holds the lock", **kw)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        publisher: EventPublisher,
+        *,
+        metrics: RelayMetrics | None = None,
+        batch_size: int = 500,
+        safety_poll_s: float = 5.0,
+        max_backoff_s: float = 5.0,
+        retention: timedelta = timedelta(days=1),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.pool = pool
+        self.publisher = publisher
+        self.metrics = metrics or RelayMetrics(CollectorRegistry())
+        self.batch_size = batch_size
+        self.safety_poll_s = safety_poll_s
+        self.max_backoff_s = max_backoff_s
+        self.retention = retention
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self.is_leader = False
+        self.last_error: str | None = None
+
+    def _notified(self, *_: object) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until `stop()`: win the leader lock, then drain on every notification."""
+        while not self._stopping.is_set():
+            try:
+                await self._lead()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                self.last_error = f"database: {exc!r}"
+                log.warning("relay failed (database or bug); retrying in 1s", exc_info=exc)
+                await self._sleep(1.0)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    async def _lead(self) -> None:
+        async with self.pool.acquire() as conn:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _LEADER_LOCK):
+                self.metrics.leader.set(0)
+                if await self._sleep(self.safety_poll_s):
+                    return
+            self.is_leader = True
+            self.metrics.leader.set(1)
+            await conn.add_listener(_CHANNEL, self._notified)
+            try:
+                await self._serve()
+            finally:
+                self.is_leader = False
+                self.metrics.leader.set(0)
+                with contextlib.suppress(Exception):
+                    await conn.remove_listener(_CHANNEL, self._notified)
+                    await conn.execute("SELECT pg_advisory_unlock($1)", _LEADER_LOCK)
+
+    async def _serve(self) -> None:
+        backoff = 0.1
+        last_cleanup = 0.0
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                await self.drain()
+                backoff = 0.1
+                self.last_error = None
+            except PublishError as exc:
+                self.metrics.failures.inc()
+                self.last_error = str(exc)
+                log.warning("publish failed; events kept, retrying in %.1fs", backoff, exc_info=exc)
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff_s)
+                continue
+            if self.clock() - last_cleanup > 3600:
+                await self._cleanup()
+                last_cleanup = self.clock()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.safety_poll_s)
+
+    async def drain(self) -> int:
+        """Publish everything unpublished, oldest first. Returns how many were sent."""
+        sent = 0
+        while True:
+            rows = await self.pool.fetch(
+                "SELECT id, topic, key, event, created_at FROM app.outbox"
+                " WHERE published_at IS NULL ORDER BY id LIMIT $1",
+                self.batch_size,
+            )
+            self.metrics.backlog.set(await self.backlog() if rows else 0)
+            if not rows:
+                return sent
+            await self.publisher.publish_batch(
+                [OutboundMessage(r["topic"], r["key"], r["event"]) for r in rows]
+            )
+            await self.pool.execute(
+                "UPDATE app.outbox SET published_at = clock_timestamp()"
+                " WHERE id = ANY($1::bigint[])",
+                [r["id"] for r in rows],
+            )
+            self._observe(rows)
+            sent += len(rows)
+
+    def _observe(self, rows: list[asyncpg.Record]) -> None:
+        now = self.clock()
+        for r in rows:
+            created: datetime = r["created_at"]
+            self.metrics.lag.observe(max(0.0, now - created.timestamp()))
+        self.metrics.published.inc(len(rows))
+
+    async def backlog(self) -> int:
+        return await self.pool.fetchval(
+            "SELECT count(*) FROM app.outbox WHERE published_at IS NULL"
+        )
+
+    async def _cleanup(self) -> None:
+        await self.pool.execute(
+            "DELETE FROM app.outbox WHERE published_at < now() - $1::interval", self.retention
+        )
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopping; True when the relay is stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return self._stopping.is_set()

@@ -1,0 +1,465 @@
+"""Tasks on asyncpg. Every statement is scoped by the owner; every change writes its events to the
+outbox in the same transaction as the row, so a change and its events exist together or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from domain.events import CloudEvent, EventType, Topic, new_event, task_subject
+from domain.models import Recurrence, Reminder, Status, Task, TaskCreate, TaskFilter, TaskPatch
+from domain.store.errors import InvalidChange, InvalidCursor, NotFound, VersionConflict
+
+_COLUMNS = (
+    "id, owner_id, title, notes, status, priority, tags, due, all_day, reminders, rrule,"
+    " series_id, occurrence, created_at, updated_at, completed_at, version"
+)
+_REMINDER_NAMESPACE = uuid.UUID("6f1c7c2e-0d7e-4a53-9a4f-3c1b9f0c2a10")
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """Who asked and how the request is traced; carried into every event."""
+
+    correlation_id: str | None = None
+    traceparent: str | None = None
+    idempotency_key: str | None = None
+    source: str = "/todo-agent/api"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[Task]
+    next_cursor: str | None
+
+
+def _row_to_task(row: asyncpg.Record) -> Task:
+    rrule = row["rrule"]
+    return Task(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        notes=row["notes"],
+        status=Status(row["status"]),
+        priority=row["priority"],
+        tags=list(row["tags"]),
+        due=row["due"],
+        all_day=row["all_day"],
+        reminders=[Reminder.model_validate(r) for r in row["reminders"]],
+        recurrence=None
+        if rrule is None
+        else Recurrence(rrule=rrule, series_id=row["series_id"], occurrence=row["occurrence"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        completed_at=row["completed_at"],
+        version=row["version"],
+    )
+
+
+def _task_json(task: Task) -> dict[str, Any]:
+    return task.model_dump(mode="json")
+
+
+def _reminder_schedule(task: Task) -> list[dict[str, str]]:
+    """The moments at which the task's reminders fire, each with a stable id."""
+    out = []
+    for reminder in task.reminders:
+        fire_at = reminder.fire_time(task.due)
+        if fire_at is None:
+            continue
+        rid = uuid.uuid5(_REMINDER_NAMESPACE, f"{task.id}/{fire_at.isoformat()}")
+        out.append({"reminder_id": str(rid), "fire_at": fire_at.astimezone(UTC).isoformat()})
+    return out
+
+
+class _Events:
+    """Builds the outbox rows of one change."""
+
+    def __init__(self, owner_id: uuid.UUID, meta: Meta) -> None:
+        self.owner_id = owner_id
+        self.meta = meta
+        self.rows: list[tuple[str, CloudEvent]] = []
+
+    def add(self, topic: Topic, type_: EventType, task_id: uuid.UUID, data: dict[str, Any]) -> None:
+        event = new_event(
+            type_,
+            user_id=self.owner_id,
+            subject=task_subject(task_id),
+            data=data,
+            correlation_id=self.meta.correlation_id,
+            traceparent=self.meta.traceparent,
+            source=self.meta.source,
+        )
+        self.rows.append((topic.value, event))
+
+    def task_change(self, type_: EventType, task: Task, **extra: Any) -> None:
+        data = {"task": _task_json(task), **extra}
+        self.add(Topic.TASK_EVENTS, type_, task.id, data)
+        self.add(Topic.TASK_UPDATES, type_, task.id, data)
+
+    def reminders(self, before: Task | None, after: Task | None) -> None:
+        old = _reminder_schedule(before) if before and before.status is Status.OPEN else []
+        new = _reminder_schedule(after) if after and after.status is Status.OPEN else []
+        if old == new:
+            return
+        task = after or before
+        assert task is not None
+        if new:
+            data = {"task_id": str(task.id), "title": task.title, "reminders": new}
+            if task.due is not None:
+                data["due"] = task.due.isoformat()
+            self.add(Topic.REMINDERS, EventType.REMINDER_SCHEDULED, task.id, data)
+        else:
+            data = {"task_id": str(task.id), "reminder_ids": [r["reminder_id"] for r in old]}
+            self.add(Topic.REMINDERS, EventType.REMINDER_CANCELLED, task.id, data)
+
+    async def write(self, conn: asyncpg.Connection) -> None:
+        if not self.rows:
+            return
+        await conn.execute(
+            "INSERT INTO app.outbox (topic, key, event)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])",
+            [topic for topic, _ in self.rows],
+            [str(self.owner_id)] * len(self.rows),
+            [event.model_dump(mode="json", exclude_none=True) for _, event in self.rows],
+        )
+
+
+def _encode_cursor(task: Task) -> str:
+    raw = f"{task.created_at.isoformat()}|{task.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created, task_id = raw.split("|")
+        return datetime.fromisoformat(created), uuid.UUID(task_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidCursor("the cursor is not one this API handed out") from exc
+
+
+class TaskStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    async def get(self, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+        row = await self.pool.fetchrow(
+            f"SELECT {_COLUMNS} FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
+        )
+        if row is None:
+            raise NotFound(f"there is no task {task_id}")
+        return _row_to_task(row)
+
+    async def list(
+        self,
+        owner_id: uuid.UUID,
+        flt: TaskFilter | None = None,
+        *,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page:
+        flt = flt or TaskFilter()
+        where = ["owner_id = $1"]
+        args: list[Any] = [owner_id]
+
+        def arg(value: Any) -> str:
+            args.append(value)
+            return f"${len(args)}"
+
+        if flt.status is not None:
+            where.append(f"status = {arg(flt.status.value)}")
+        if flt.tag is not None:
+            where.append(f"tags @> ARRAY[{arg(flt.tag.lower().lstrip('#'))}]::text[]")
+        if flt.priority is not None:
+            where.append(f"priority = {arg(flt.priority)}")
+        if flt.due_from is not None:
+            where.append(f"due >= {arg(flt.due_from)}")
+        if flt.due_to is not None:
+            where.append(f"due < {arg(flt.due_to)}")
+        if flt.text:
+            pattern = "%" + flt.text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            pattern += "%"
+            p = arg(pattern)
+            where.append(f"(title ILIKE {p} OR coalesce(notes, '') ILIKE {p})")
+        if cursor is not None:
+            created, task_id = _decode_cursor(cursor)
+            where.append(f"(created_at, id) < ({arg(created)}, {arg(task_id)})")
+        sql = (
+            f"SELECT {_COLUMNS} FROM app.tasks WHERE {' AND '.join(where)}"
+            f" ORDER BY created_at DESC, id DESC LIMIT {arg(limit + 1)}"
+        )
+        rows = await self.pool.fetch(sql, *args)
+        items = [_row_to_task(r) for r in rows[:limit]]
+        next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
+        return Page(items=items, next_cursor=next_cursor)
+
+    # -- writes --------------------------------------------------------------------------------
+
+    async def create(
+        self,
+        owner_id: uuid.UUID,
+        data: TaskCreate,
+        meta: Meta = Meta(),
+        *,
+        task_id: uuid.UUID | None = None,
+    ) -> Task:
+        """Create a task. A given `task_id` makes the call idempotent: a second call returns
+        the existing task instead of creating another (used for recurring instances)."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            replay = await self._replayed(conn, owner_id, meta)
+            if replay is not None:
+                return await self._get_in(conn, owner_id, replay)
+            now = datetime.now(UTC)
+            new_id = task_id or uuid.uuid4()
+            recurrence = data.recurrence
+            if recurrence is not None and recurrence.series_id is None:
+                recurrence = recurrence.model_copy(update={"series_id": new_id})
+            row = await conn.fetchrow(
+                f"""
+                INSERT INTO app.tasks (id, owner_id, title, notes, priority, tags, due, all_day,
+                    reminders, rrule, series_id, occurrence, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING {_COLUMNS}
+                """,
+                new_id,
+                owner_id,
+                data.title,
+                data.notes,
+                data.priority,
+                data.tags,
+                data.due,
+                data.all_day,
+                [r.model_dump(mode="json") for r in data.reminders],
+                recurrence.rrule if recurrence else None,
+                recurrence.series_id if recurrence else None,
+                recurrence.occurrence if recurrence else 1,
+                now,
+            )
+            if row is None:  # the deterministic id exists already: nothing to do twice
+                return await self._get_in(conn, owner_id, new_id)
+            task = _row_to_task(row)
+            events = _Events(owner_id, meta)
+            events.task_change(EventType.TASK_CREATED, task)
+            events.reminders(None, task)
+            await events.write(conn)
+            await self._remember(conn, owner_id, meta, task.id)
+            return task
+
+    async def update(
+        self,
+        owner_id: uuid.UUID,
+        task_id: uuid.UUID,
+        patch: TaskPatch,
+        meta: Meta = Meta(),
+        *,
+        expected_version: int | None = None,
+    ) -> Task:
+        changes = patch.model_dump(exclude_unset=True)
+        columns: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name == "reminders":
+                columns["reminders"] = [
+                    Reminder.model_validate(r).model_dump(mode="json") for r in value
+                ]
+            elif name == "recurrence":
+                columns["rrule"] = value["rrule"] if value else None
+                columns["series_id"] = (value or {}).get("series_id") or (
+                    task_id if value else None
+                )
+            else:
+                columns[name] = value
+        return await self._mutate(
+            owner_id,
+            task_id,
+            meta,
+            expected_version,
+            columns,
+            EventType.TASK_UPDATED,
+            changed=sorted(changes),
+        )
+
+    async def complete(
+        self,
+        owner_id: uuid.UUID,
+        task_id: uuid.UUID,
+        meta: Meta = Meta(),
+        *,
+        expected_version: int | None = None,
+    ) -> Task:
+        return await self._mutate(
+            owner_id,
+            task_id,
+            meta,
+            expected_version,
+            {"status": Status.DONE.value, "completed_at": datetime.now(UTC)},
+            EventType.TASK_COMPLETED,
+            require_status=Status.OPEN,
+        )
+
+    async def reopen(
+        self,
+        owner_id: uuid.UUID,
+        task_id: uuid.UUID,
+        meta: Meta = Meta(),
+        *,
+        expected_version: int | None = None,
+    ) -> Task:
+        return await self._mutate(
+            owner_id,
+            task_id,
+            meta,
+            expected_version,
+            {"status": Status.OPEN.value, "completed_at": None},
+            EventType.TASK_REOPENED,
+            require_status=Status.DONE,
+        )
+
+    async def delete(
+        self,
+        owner_id: uuid.UUID,
+        task_id: uuid.UUID,
+        meta: Meta = Meta(),
+        *,
+        expected_version: int | None = None,
+    ) -> Task:
+        async with self.pool.acquire() as conn, conn.transaction():
+            replay = await self._replayed(conn, owner_id, meta)
+            if replay is not None:
+                raise NotFound(f"task {task_id} was deleted already")
+            before = await self._lock(conn, owner_id, task_id, expected_version)
+            await conn.execute(
+                "DELETE FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
+            )
+            events = _Events(owner_id, meta)
+            events.task_change(EventType.TASK_DELETED, before)
+            events.reminders(before, None)
+            await events.write(conn)
+            await self._remember(conn, owner_id, meta, task_id)
+            return before
+
+    # -- internals -----------------------------------------------------------------------------
+
+    async def _mutate(
+        self,
+        owner_id: uuid.UUID,
+        task_id: uuid.UUID,
+        meta: Meta,
+        expected_version: int | None,
+        columns: dict[str, Any],
+        event_type: EventType,
+        *,
+        require_status: Status | None = None,
+        **extra: Any,
+    ) -> Task:
+        async with self.pool.acquire() as conn, conn.transaction():
+            replay = await self._replayed(conn, owner_id, meta)
+            if replay is not None:
+                return await self._get_in(conn, owner_id, replay)
+            before = await self._lock(conn, owner_id, task_id, expected_version)
+            if require_status is not None and before.status is not require_status:
+                return before  # completing a done task changes nothing and emits nothing
+            sets = [f"{name} = ${i}" for i, name in enumerate(columns, start=3)]
+            sets += ["updated_at = clock_timestamp()", "version = version + 1"]
+            row = await conn.fetchrow(
+                f"UPDATE app.tasks SET {', '.join(sets)} WHERE id = $1 AND owner_id = $2"
+                f" RETURNING {_COLUMNS}",
+                task_id,
+                owner_id,
+                *columns.values(),
+            )
+            after = _row_to_task(row)
+            _validate_after(after)
+            events = _Events(owner_id, meta)
+            events.task_change(event_type, after, **extra)
+            events.reminders(before, after)
+            await events.write(conn)
+            await self._remember(conn, owner_id, meta, task_id)
+            return after
+
+    async def _lock(
+        self,
+        conn: asyncpg.Connection,
+        owner_id: uuid.UUID,
+        task_id: uuid.UUID,
+        expected_version: int | None,
+    ) -> Task:
+        row = await conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM app.tasks WHERE id = $1 AND owner_id = $2 FOR UPDATE",
+            task_id,
+            owner_id,
+        )
+        if row is None:
+            raise NotFound(f"there is no task {task_id}")
+        task = _row_to_task(row)
+        if expected_version is not None and task.version != expected_version:
+            raise VersionConflict(
+                f"the task changed since you read it (you have version {expected_version},"
+                f" it is now at {task.version}); fetch it again and retry",
+                task.version,
+            )
+        return task
+
+    async def _get_in(
+        self, conn: asyncpg.Connection, owner_id: uuid.UUID, task_id: uuid.UUID
+    ) -> Task:
+        row = await conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
+        )
+        if row is None:
+            raise NotFound(f"there is no task {task_id}")
+        return _row_to_task(row)
+
+    async def _replayed(
+        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta
+    ) -> uuid.UUID | None:
+        if meta.idempotency_key is None:
+            return None
+        result = await conn.fetchval(
+            "SELECT result FROM app.idempotency_keys WHERE owner_id = $1 AND key = $2",
+            owner_id,
+            meta.idempotency_key,
+        )
+        return None if result is None else uuid.UUID(result["task_id"])
+
+    async def _remember(
+        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, task_id: uuid.UUID
+    ) -> None:
+        if meta.idempotency_key is None:
+            return
+        await conn.execute(
+            "INSERT INTO app.idempotency_keys (owner_id, key, result) VALUES ($1, $2, $3)",
+            owner_id,
+            meta.idempotency_key,
+            {"task_id": str(task_id)},
+        )
+
+
+def _validate_after(task: Task) -> None:
+    """Rules that span fields, checked on the merged row so a PATCH cannot break them."""
+    try:
+        TaskCreate(
+            title=task.title,
+            due=task.due,
+            reminders=task.reminders,
+            recurrence=task.recurrence,
+        )
+    except ValueError as exc:
+        raise InvalidChange(_first_error(exc)) from exc
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return str(first.get("msg", exc)).removeprefix("Value error, ")
+    return str(exc)

@@ -1,0 +1,94 @@
+"""The `todo-agent` command: one entry point for every process of the system."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Annotated
+
+import typer
+
+from runtime.logging import setup_logging
+from runtime.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+audit_app = typer.Typer(no_args_is_help=True, help="The audit trail.")
+dlq_app = typer.Typer(no_args_is_help=True, help="Dead-letter topics.")
+app.add_typer(audit_app, name="audit")
+app.add_typer(dlq_app, name="dlq")
+
+
+def _logging(component: str) -> None:
+    settings = get_settings()
+    setup_logging(component, level=settings.log_level, as_json=settings.log_json)
+
+
+@app.command()
+def up(
+    port: Annotated[int, typer.Option(help="API port")] = 8000,
+    host: Annotated[str, typer.Option(help="API bind address")] = "127.0.0.1",
+) -> None:
+    """Start everything (embedded Postgres and broker unless configured); Ctrl-C stops all."""
+    from runtime.supervisor import run_all
+
+    raise typer.Exit(run_all(host=host, port=port))
+
+
+@app.command()
+def api(
+    port: Annotated[int | None, typer.Option(help="default: PORT or 8000")] = None,
+    host: Annotated[str | None, typer.Option(help="default: HOST or 127.0.0.1")] = None,
+    workers: Annotated[int | None, typer.Option(help="default: WORKERS or 1")] = None,
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    settings = get_settings()
+    _logging("api")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def relay() -> None:
+    """Publish the outbox to the broker (or the Dapr sidecar)."""
+    from runtime.relay_service import serve
+
+    _logging("relay")
+    asyncio.run(serve(get_settings()))
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations and exit."""
+    from domain.store import migrate as run_migrations
+
+    _logging("migrate")
+
+    async def main() -> list[str]:
+        import asyncpg
+
+        url = get_settings().database_url
+        if not url:
+            raise typer.BadParameter("DATABASE_URL is not set")
+        conn = await asyncpg.connect(url)
+        try:
+            return await run_migrations(conn)
+        finally:
+            await conn.close()
+
+    applied = asyncio.run(main())
+    typer.echo(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+
+
+def main() -> None:  # pragma: no cover - console script shim
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()
