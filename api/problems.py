@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.store import (
@@ -119,6 +120,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_problem(list(exc.errors()), request.url.path)
+
+    @app.exception_handler(ValidationError)
+    async def _domain_validation(request: Request, exc: ValidationError) -> JSONResponse:
+        # Raised where request input meets the domain's cross-field rules.
         return validation_problem(list(exc.errors()), request.url.path)
 
     @app.exception_handler(StoreError)

@@ -19,6 +19,7 @@ from domain.models import (
     Priority,
     Recurrence,
     Reminder,
+    RRule,
     Tags,
     Task,
     TaskCreate,
@@ -69,7 +70,7 @@ class ReminderIn(BaseModel):
 class RecurrenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    rrule: str = Field(description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=SU", max_length=500)
+    rrule: RRule = Field(description="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=SU", max_length=500)
 
 
 class _DueFields(BaseModel):
