@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import uuid
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 
 async def collect(
@@ -20,14 +19,17 @@ async def collect(
     timeout_s: float = 20.0,
 ) -> list[dict[str, Any]]:
     """The first `count` events of one user on a topic, read from the beginning, in order."""
+    # Assigned partitions, no group: joining a consumer group costs seconds on every call.
     consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"test-{uuid.uuid4().hex}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
+        bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
     )
     await consumer.start()
+    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+    if not partitions:
+        await consumer._client.force_metadata_update()
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+    consumer.assign(partitions)
+    await consumer.seek_to_beginning(*partitions)
     found: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout_s
     try:
