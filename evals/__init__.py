@@ -1,0 +1,1 @@
+"""Regression evals for language understanding and the audit skill (deepeval, offline)."""
