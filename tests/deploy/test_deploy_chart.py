@@ -390,3 +390,14 @@ def test_component_commands_exist_in_the_cli() -> None:
     names = set(getattr(consumer, "commands", {}))
     if names:  # a group of subcommands; otherwise an argument validated at run time
         assert {"notification", "recurring", "audit"} <= names
+
+
+def test_only_the_api_is_exposed() -> None:
+    assert not objects("default", "Ingress"), "optional: off by default"
+    (ingress,) = objects("production", "Ingress")
+    (rule,) = ingress["spec"]["rules"]
+    backend = rule["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": "todo-agent-api", "port": {"name": "http"}}
+    assert ingress["spec"]["tls"][0]["hosts"] == [rule["host"]]
+    for svc in objects("production", "Service"):
+        assert svc["spec"]["type"] == "ClusterIP", svc["metadata"]["name"]
