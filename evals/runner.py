@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deepeval.test_case import LLMTestCase
+from skills.understanding.factory import make_understander
 
 from evals.compare import outcome_for
 from evals.goldens import Golden
@@ -25,8 +26,6 @@ def backends() -> list[str]:
 
 
 def make(backend: str) -> Understander:
-    from skills.understanding.factory import make_understander
-
     if backend == OLLAMA:
         kwargs: dict[str, Any] = {"ollama_base_url": os.environ["OLLAMA_BASE_URL"]}
         if os.environ.get("OLLAMA_MODEL"):
