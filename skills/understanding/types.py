@@ -71,7 +71,9 @@ class ReminderSpec(_Spec):
 class RecurrenceSpec(_Spec):
     """An RFC 5545 recurrence; `dtstart` is the first occurrence in local wall-clock time."""
 
-    rrule: str = Field(description="RRULE body without the 'RRULE:' prefix, e.g. FREQ=WEEKLY;BYDAY=SU")
+    rrule: str = Field(
+        description="RRULE body without the 'RRULE:' prefix, e.g. FREQ=WEEKLY;BYDAY=SU"
+    )
     dtstart: datetime = Field(description="naive local date-time of the first occurrence")
     phrase: str = Field(default="", description="the words the rule was read from")
 
@@ -80,7 +82,9 @@ class TaskRef(_Spec):
     """How the user pointed at existing task(s)."""
 
     text: str | None = Field(default=None, description="words naming the task, e.g. 'buy milk'")
-    pronoun: bool = Field(default=False, description="'it', 'that', 'اسے': the task last talked about")
+    pronoun: bool = Field(
+        default=False, description="'it', 'that', 'اسے': the task last talked about"
+    )
     all_tasks: bool = Field(default=False, description="bulk: 'all my tasks', 'سارے کام'")
 
 

@@ -1,0 +1,296 @@
+"""Command verbs → intent, English (verb first) and Urdu (verb last, SOV).
+
+Verbs are matched only where a command puts them: at the start of an English message and at the
+end of an Urdu one. That keeps "remind me to delete old emails" a create, and a verb inside a
+title ("add 'complete the report'") harmless. The most specific rule is tried first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon_ur as ur
+from .doc import Doc
+from .types import Intent
+
+VERB_CONFIDENCE = 0.9
+
+_POLITE = (
+    r"^\s*(?:(?:please|pls|plz|kindly|hey|ok|okay|now|also|and|so|then|yo|"
+    r"can\s+you|could\s+you|would\s+you|will\s+you|can\s+u|could\s+u|"
+    r"i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+would\s+like\s+(?:you\s+)?to|"
+    r"go\s+ahead\s+and|just)\s*,?\s+)*"
+)
+_END_UR = r"(?P<end>\s*(?:پلیز|براہ\s+کرم|مہربانی\s+(?:کر\s+کے|کرکے)|جی|please)?\s*[.!?,]*\s*$)"
+_KAR = ur.KAR
+_DO = r"\s*(?:دو|دیں|دیجیے|دیجئے|دینا)"
+
+
+@dataclass(slots=True)
+class IntentHit:
+    intent: Intent
+    confidence: float = VERB_CONFIDENCE
+    remind_to: bool = False  # "remind me to X": a new task with a reminder at its due time
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    intent: Intent
+    pattern: re.Pattern[str]
+    remind_to: bool = False
+    confidence: float = VERB_CONFIDENCE
+    needs: re.Pattern[str] | None = None  # the message must also contain this
+
+
+def _en(intent: Intent, body: str, **kw: object) -> _Rule:
+    return _Rule(intent, re.compile(_POLITE + body, re.I), **kw)  # type: ignore[arg-type]
+
+
+def _ur(intent: Intent, body: str, **kw: object) -> _Rule:
+    return _Rule(intent, re.compile(r"(?<!\w)(?:" + body + ")" + _END_UR), **kw)  # type: ignore[arg-type]
+
+
+_OFFSET_CUE = re.compile(r"\b(?:before|prior|early|earlier|ahead|in\s+advance)\b", re.I)
+_OFFSET_CUE_UR = re.compile(r"(?<!\w)(?:پہلے|قبل|کے\s+بارے\s+میں|والے\s+کام)(?!\w)")
+_UPDATE_KEYS_UR = re.compile(
+    r"(?<!\w)(?:ترجیح|تاریخ|وقت|ٹیگ|لیبل|نوٹ|ڈیڈ\s*لائن)(?!\w)|#|(?<!\w)p[1-4]\b", re.I
+)
+_PRIORITY_UR = re.compile(
+    r"(?<!\w)(?:" + ur.alt(ur.PRIORITY_WORDS) + r")(?!\w)|(?<!\w)p[1-4]\b", re.I
+)
+
+_REMIND_UR = (
+    r"(?:مجھے\s+)?یاد\s+(?:دلانا|دلاؤ|دلائیں|دلائیے|دلا\s*(?:دو|دیں|دینا|دیجیے)"
+    r"|کرانا|کروانا|کروائیں|کرا\s*دینا)"
+)
+
+_RULES_EN: tuple[_Rule, ...] = (
+    _en(
+        Intent.HELP,
+        r"(?:help|\?+|what\s+can\s+you\s+do|what\s+do\s+you\s+do|how\s+(?:do|does|can)\s+(?:i|you|this|it)\b.*"
+        r"|how\s+to\s+use.*|commands|usage|menu|instructions)\W*$",
+    ),
+    _en(
+        Intent.HELP,
+        r"(?:hi|hello|hey|hiya|howdy|yo|salam|assalam[ u]*o?\s*alaikum"
+        r"|good\s+(?:morning|afternoon|evening))(?:\s+there)?\W*$",
+        confidence=0.8,
+    ),
+    _en(
+        Intent.SET_REMINDER,
+        r"(?:remind\s+me(?!\s+to\b)|(?:set|add|create|schedule|put)\s+(?:a\s+|an\s+|the\s+)?reminder(?!\s+to\b)|reminder)"
+        r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
+    ),
+    _en(
+        Intent.CREATE_TASK,
+        r"(?:remind\s+me(?:\s+to\b)?|(?:set|add|create)\s+(?:a\s+)?reminder\s+to\b|don'?t\s+let\s+me\s+forget\s+to\b)",
+        remind_to=True,
+    ),
+    _en(
+        Intent.UPDATE_TASK,
+        r"(?:rename|retitle)\s+(?P<target>.+?)\s+(?:to|as|into)\s+(?P<title>.+?)\W*$",
+    ),
+    _en(
+        Intent.UPDATE_TASK,
+        r"(?:change|update|set|edit)\s+(?:the\s+)?(?:title|name|text|wording)\s+(?:of|for|on)\s+(?P<target>.+?)"
+        r"\s+to\s+(?P<title>.+?)\W*$",
+    ),
+    _en(
+        Intent.UPDATE_TASK,
+        r"(?:add|put|attach|apply)\s+(?:the\s+|a\s+)?(?:tags?|labels?|notes?|(?=#))(?:\s+(?:of|called|named))?",
+    ),
+    _en(
+        Intent.REOPEN_TASK,
+        r"(?:reopen|re-open|undo|uncomplete|un-complete|unfinish|unmark|restore|unarchive|reactivate|revive)\b",
+    ),
+    _en(
+        Intent.REOPEN_TASK,
+        r"(?:mark|set|flag)\s+(?P<target>.+?)\s+(?:as\s+)?(?:not\s+(?:yet\s+)?(?:done|complete|completed|finished)|undone|"
+        r"incomplete|unfinished|uncompleted|open|pending|active|to\s*do)\W*$",
+    ),
+    _en(
+        Intent.COMPLETE_TASK,
+        r"(?:mark|set|flag)\s+(?P<target>.+?)\s+(?:as\s+)?(?:done|complete|completed|finished|checked|ticked)\W*$",
+    ),
+    _en(
+        Intent.COMPLETE_TASK,
+        r"(?:complete|finish|finished|completed|done\s+with|check\s+off|tick\s+off|cross\s+off|close|"
+        r"i\s+(?:have\s+|just\s+|already\s+|'ve\s+)*(?:done|finished|completed|did)|i'?ve\s+(?:done|finished|completed))\b",
+    ),
+    _Rule(
+        Intent.COMPLETE_TASK,
+        re.compile(
+            r"\s+(?:is\s+|are\s+|was\s+|has\s+been\s+|got\s+)?(?:all\s+)?(?:done|completed|finished|complete)\W*$",
+            re.I,
+        ),
+    ),
+    _en(
+        Intent.DELETE_TASK,
+        r"(?:delete|remove|cancel|drop|erase|trash|discard|scrap|get\s+rid\s+of|clear|forget(?:\s+about)?|del|rm)\b",
+    ),
+    _en(
+        Intent.UPDATE_TASK,
+        r"(?:move|reschedule|re-schedule|postpone|push(?:\s+back)?|shift|defer|delay|bump|change|update|edit|modify|"
+        r"set|make|tag|label|prioriti[sz]e|deprioriti[sz]e|snooze|switch)\b(?!\s+(?:a|an|new)\b)",
+    ),
+    _en(
+        Intent.QUERY_TASKS,
+        r"(?:show|list|display|view|what|what'?s|whats|which|how\s+many|do\s+i\s+have|have\s+i\s+got|is\s+there|are\s+there|any|"
+        r"(?:see|get|give|tell|find|search|look\s+up|check|read|pull\s+up|bring\s+up)(?=\s+(?:me\s+)?(?:for\s+)?(?:all\s+)?"
+        r"(?:my|the\s+list|what|everything|all|tasks?|todos?|to-?dos|overdue|upcoming|pending|completed|done|urgent|#|"
+        r"(?:\w+\s+)?(?:tasks?|todos?)\b)))\b",
+    ),
+    _en(
+        Intent.CREATE_TASK,
+        r"(?:add|create|make|new|put|schedule|plan|note(?:\s+down)?|jot(?:\s+down)?|write\s+down|insert|log|todo|to-do|task|"
+        r"remember\s+to|don'?t\s+forget\s+to|i\s+(?:need|have|must|should|gotta|got)\s+to|i\s+must|need\s+to|have\s+to|"
+        r"gotta|must)\b(?:\s+(?:a|an|new|the|another|one))*"
+        r"(?:\s+(?:task|todo|to-do|item|entry|reminder)s?(?:\s*(?::|-|to|for|called|named|titled|that\s+says)\b|\s*:)?)?\s*:?",
+    ),
+)
+
+_RULES_UR: tuple[_Rule, ...] = (
+    _Rule(
+        Intent.HELP,
+        re.compile(
+            r"^\s*(?:مدد|ہیلپ|مدد\s+(?:کرو|کریں|چاہیے)|آپ\s+کیا\s+کر\s+سکتے\s+ہیں|تم\s+کیا\s+کر\s+سکتے\s+ہو|"
+            r"کیسے\s+استعمال\s+(?:کروں|کریں)|کیا\s+کیا\s+کر\s+سکتے\s+ہو)\s*[.!?]*\s*$"
+        ),
+    ),
+    _Rule(
+        Intent.HELP,
+        re.compile(
+            r"^\s*(?:السلام\s+علیکم|اسلام\s+علیکم|سلام|ہیلو|ہائے|آداب|صبح\s+بخیر)\s*[.!?]*\s*$"
+        ),
+        confidence=0.8,
+    ),
+    _ur(
+        Intent.SET_REMINDER,
+        r"(?:یاد\s+دہانی|ریمائنڈر|الرٹ)\s+(?:لگا"
+        + _DO
+        + r"|لگاؤ|لگائیں|سیٹ\s*"
+        + _KAR
+        + r"|رکھ"
+        + _DO
+        + r"|رکھو|رکھیں|شامل\s*"
+        + _KAR
+        + r"|بنا"
+        + _DO
+        + r"|بناؤ|"
+        + _KAR
+        + r")",
+    ),
+    _ur(Intent.SET_REMINDER, _REMIND_UR, needs=_OFFSET_CUE_UR),
+    _ur(Intent.CREATE_TASK, _REMIND_UR, remind_to=True),
+    _Rule(
+        Intent.UPDATE_TASK,
+        re.compile(
+            r"^\s*(?P<target>.+?)\s+کا\s+نام\s+(?:بدل\s+کر\s+|تبدیل\s+کر\s+کے\s+|تبدیل\s+کرکے\s+)?(?P<title>.+?)\s+"
+            r"(?:رکھ" + _DO + r"|رکھو|رکھیں|" + _KAR + r")" + _END_UR
+        ),
+    ),
+    _ur(
+        Intent.REOPEN_TASK,
+        r"(?:دوبارہ|پھر\s+سے|واپس)\s+(?:کھول"
+        + _DO
+        + r"|کھولو|کھولیں|شروع\s*"
+        + _KAR
+        + r"|فعال\s*"
+        + _KAR
+        + r"|نامکمل\s*"
+        + _KAR
+        + r"|لاؤ|لے\s+آؤ)|(?:نامکمل|ادھورا|غیر\s+مکمل)\s*"
+        + _KAR,
+    ),
+    _ur(
+        Intent.COMPLETE_TASK,
+        r"(?:مکمل|ختم|پورا|پوری|ڈن)\s*(?:"
+        + _KAR
+        + r"|ہو\s*گیا|ہو\s*گئی|ہو\s*گئے|ہو\s*چکا|ہو\s*چکی|ہے|ہیں)?"
+        r"|(?:ہو\s*گیا|ہو\s*گئی|کر\s+لیا|کرلیا|کر\s+لی|ہو\s+چکا|ہو\s+چکی)",
+    ),
+    _ur(
+        Intent.DELETE_TASK,
+        r"(?:حذف|ڈیلیٹ|منسوخ|کینسل|خارج)\s*"
+        + _KAR
+        + r"|(?:مٹا"
+        + _DO
+        + r"|مٹاؤ|مٹائیں|ہٹا"
+        + _DO
+        + r"|ہٹاؤ|ہٹائیں|نکال"
+        + _DO
+        + r"|نکالو|نکالیں)",
+    ),
+    _ur(
+        Intent.UPDATE_TASK,
+        r"(?:منتقل|شفٹ|تبدیل|اپڈیٹ|اپ\s*ڈیٹ|ملتوی|آگے)\s*"
+        + _KAR
+        + r"|(?:بدل"
+        + _DO
+        + r"|بدلو|بدلیں|بدل\s+کر\s+(?:دو|دیں))",
+    ),
+    _ur(
+        Intent.UPDATE_TASK, r"(?:لگا" + _DO + r"|لگاؤ|لگائیں|" + _KAR + r")", needs=_UPDATE_KEYS_UR
+    ),
+    _ur(Intent.UPDATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)", needs=_PRIORITY_UR),
+    _ur(
+        Intent.QUERY_TASKS,
+        r"(?:دکھا"
+        + _DO
+        + r"|دکھاؤ|دکھائیں|دکھائیے|دکھاو|بتا"
+        + _DO
+        + r"|بتاؤ|بتائیں|بتائیے|بتاو|سناؤ|گنواؤ|پڑھ\s+کر\s+سناؤ)"
+        r"|(?:کیا|کون\s*سے|کونسے|کتنے|کتنا)\s+.*(?:ہے|ہیں)|(?:کیا\s+(?:ہے|ہیں))",
+    ),
+    _ur(
+        Intent.CREATE_TASK,
+        r"(?:شامل|درج|ایڈ|داخل|نوٹ)\s*" + _KAR + r"|(?:بنا" + _DO + r"|بناؤ|بنائیں)"
+        r"|(?:لکھ\s*(?:لو|لیں|دو|دیں)|لکھو|لکھیں)|(?:ڈال" + _DO + r"|ڈالو|ڈالیں)"
+        r"|(?<=نا|نی|نے)\s+(?:ہے|ہیں)",
+    ),
+)
+_CREATE_PREFIX_UR = re.compile(r"^\s*(?:نیا\s+کام|کام|ٹاسک|ٹو\s*ڈو)\s*:\s*")
+_ME_UR = re.compile(r"^\s*(?:مجھے|میں\s+نے)\s+")
+_LIST_UR = re.compile(r"(?<!\w)(?:میری\s+|میرے\s+)?(?:فہرست|لسٹ|کاموں\s+کی\s+فہرست)\s+میں(?!\w)")
+
+
+def match_intent(doc: Doc, language: str) -> IntentHit | None:
+    """Find the command verb, take it out of the text, and say which intent it asks for."""
+    text = doc.text
+    if language == "ur":
+        if m := _CREATE_PREFIX_UR.match(text):
+            doc.take_match(m)
+            return IntentHit(Intent.CREATE_TASK)
+        for rule in _RULES_UR:
+            m = rule.pattern.search(text)
+            if m and (rule.needs is None or rule.needs.search(text)):
+                return _hit(doc, rule, m, language)
+    for rule in _RULES_EN:
+        m = rule.pattern.search(text)
+        if m and (rule.needs is None or rule.needs.search(text)):
+            return _hit(doc, rule, m, language)
+    return None
+
+
+def _hit(doc: Doc, rule: _Rule, m: re.Match[str], language: str) -> IntentHit:
+    groups = {k: v for k, v in m.groupdict().items() if v and k not in ("end",)}
+    if "target" in groups:
+        # keep the named parts readable by later passes; blank only the verb words around them
+        kept = [(m.start(k), m.end(k)) for k in ("target", "title") if k in groups]
+        cursor = m.start()
+        for start, end in sorted(kept):
+            doc.take(cursor, start)
+            cursor = end
+        doc.take(cursor, m.end())
+        if "title" in groups:
+            doc.take(m.start("title"), m.end("title"))
+    else:
+        doc.take_match(m)
+    if language == "ur":
+        if me := _ME_UR.match(doc.text):
+            doc.take_match(me)
+        if rule.intent is Intent.CREATE_TASK and (lm := _LIST_UR.search(doc.text)):
+            doc.take_match(lm)
+    return IntentHit(rule.intent, rule.confidence, rule.remind_to, groups)

@@ -1,0 +1,218 @@
+"""The deterministic understander: one pass over the message, most specific phrase first.
+
+Order (as in Todoist/Vikunja quick-add): notes, command verb, #tags and priorities, recurrence,
+reminder offsets, date/time; every match leaves the text and what remains is the title or the
+task reference. Quoted text was set aside by normalize() and is never parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from .doc import Clock, Doc
+from .intent import IntentHit, match_intent
+from .normalize import Normalized, normalize, restore_quotes
+from .query import is_query_phrase, take_query
+from .recurrence import RuleCore, build_recurrence, take_recurrence
+from .references import reference
+from .reminders import reminder_from, take_offset, take_reminder_moment
+from .titles import make_title
+from .tokens import take_notes, take_priority, take_tags
+from .types import (
+    Intent,
+    ParseContext,
+    RecurrenceSpec,
+    ReminderSpec,
+    TaskFields,
+    TaskRef,
+    Understanding,
+)
+from .when import When, take_when
+
+SIGNAL_CONFIDENCE = 0.75  # no verb, but a date/time/priority/tag says "task"
+BARE_CONFIDENCE = 0.5  # a bare phrase: below the 0.6 threshold, the graph asks
+UNKNOWN_CONFIDENCE = 0.3
+
+_SMALL_TALK = re.compile(
+    r"^\s*(?:thanks?(?:\s+you)?|thx|ty|ok(?:ay)?|cool|nice|great|yes|no|yep|nope|sure|lol|hmm+|bye|good(?:\s+night)?|"
+    r"شکریہ|ٹھیک\s+ہے|جی|ہاں|نہیں|اچھا|خدا\s+حافظ|اللہ\s+حافظ|ok)\s*[.!?]*\s*$",
+    re.I,
+)
+_HAS_WORD = re.compile(r"[^\W\d_]|\ue000")
+_UPDATE_NOISE_EN = re.compile(
+    r"\b(?:the\s+)?(?:due\s+date|due\s+time|date|deadline|time|priority|title|name|tags?|labels?|notes?|"
+    r"(?:to\s+)?repeat(?:ing)?|recurring|recurrence)\s*(?:of|for|on|to|as)?\b"
+    r"|\b(?:from\s+\S+(?:\s+\S+)?\s+)(?=to\b)|\bdue\b",
+    re.I,
+)
+_UPDATE_NOISE_UR = re.compile(
+    r"(?<!\w)(?:کی|کا|کے)\s+(?:ترجیح|تاریخ|وقت|ٹیگ|لیبل|نوٹ|ڈیڈ\s*لائن)(?!\w)|(?<!\w)(?:ترجیح|تاریخ|وقت|ٹیگ|لیبل|ڈیڈ\s*لائن)(?!\w)"
+)
+_FROM_DATE = re.compile(r"\bfrom\s+(?=\S+(?:\s+\S+)?\s+to\b)", re.I)
+
+
+def _first(
+    when: When, recurrence: RecurrenceSpec | None, core: RuleCore | None
+) -> tuple[date | None, time | None]:
+    if recurrence is not None:
+        timed = when.time_said or (core is not None and core.freq == "HOURLY")
+        return recurrence.dtstart.date(), recurrence.dtstart.time() if timed else None
+    if when.said:
+        return when.date, when.time
+    return None, None
+
+
+class _Parse:
+    """One message's passes; attributes are what each pass found."""
+
+    def __init__(self, text: str, ctx: ParseContext) -> None:
+        self.norm: Normalized = normalize(text)
+        self.lang = self.norm.language
+        self.clock = Clock.of(ctx)
+        self.doc = Doc(self.norm.text)
+
+    def run(self) -> Understanding:
+        lang, doc, clock = self.lang, self.doc, self.clock
+        if not _HAS_WORD.search(doc.text) or _SMALL_TALK.match(doc.text):
+            return Understanding(
+                intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=lang
+            )
+        notes = take_notes(doc)
+        hit = match_intent(doc, lang)
+        tags = take_tags(doc)
+        priority = take_priority(doc, lang)
+
+        if hit is not None and hit.intent is Intent.HELP:
+            return Understanding(intent=Intent.HELP, confidence=hit.confidence, language=lang)
+        if hit is None:
+            trial = Doc(doc.text)
+            spec = take_query(trial, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            if is_query_phrase(trial.text):
+                return Understanding(
+                    intent=Intent.QUERY_TASKS, confidence=0.8, language=lang, query=spec
+                )
+        if hit is not None and hit.intent is Intent.QUERY_TASKS:
+            spec = take_query(doc, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            return Understanding(
+                intent=Intent.QUERY_TASKS, confidence=hit.confidence, language=lang, query=spec
+            )
+
+        renamed = None
+        if hit is not None and "title" in hit.groups:
+            renamed = make_title(hit.groups["title"], self.norm.quotes, lang)
+        is_update = hit is not None and hit.intent is Intent.UPDATE_TASK
+        if is_update and (m := _FROM_DATE.search(doc.text)):
+            # "from tuesday to friday": the new date wins
+            doc.take(m.start(), doc.text.find(" to ", m.end()) + 1)
+
+        core = take_recurrence(doc, clock, lang)
+        offset = take_offset(doc, lang)
+        remind_at = None
+        if hit is None or hit.intent in (Intent.CREATE_TASK, Intent.UPDATE_TASK):
+            remind_at = take_reminder_moment(doc, clock, lang)
+        when = take_when(doc, clock, lang)
+        recurrence = build_recurrence(core, when, clock) if core else None
+        due_date, due_time = _first(when, recurrence, core)
+        rest = doc.rest()
+
+        if hit is None:
+            signal = bool(tags or priority or core or when.said or offset is not None)
+            title = make_title(rest, self.norm.quotes, lang)
+            if not signal and not title:
+                return Understanding(
+                    intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=lang
+                )
+            hit = IntentHit(Intent.CREATE_TASK, SIGNAL_CONFIDENCE if signal else BARE_CONFIDENCE)
+
+        intent = hit.intent
+        missing: list[str] = []
+        if intent is Intent.CREATE_TASK:
+            title = make_title(rest, self.norm.quotes, lang)
+            reminder = reminder_from(remind_at, offset)
+            if hit.remind_to and reminder is None:
+                if when.said or recurrence is not None:
+                    reminder = ReminderSpec(offset_minutes=0)
+                else:
+                    missing.append("when")
+            if not title:
+                missing.insert(0, "title")
+            task = TaskFields(
+                title=title,
+                notes=notes,
+                priority=priority,
+                tags=tags,
+                due_date=due_date,
+                due_time=due_time,
+            )
+            return Understanding(
+                intent=intent, confidence=hit.confidence, language=lang, task=task,
+                reminder=reminder, recurrence=recurrence, missing=missing,
+            )  # fmt: skip
+
+        if intent is Intent.SET_REMINDER:
+            target = self._target(hit, rest)
+            reminder = reminder_from(when, offset)
+            if target is None:
+                missing.append("target")
+            if reminder is None:
+                missing.append("when")
+            return Understanding(
+                intent=intent, confidence=hit.confidence, language=lang, target=target,
+                reminder=reminder, recurrence=recurrence, missing=missing,
+            )  # fmt: skip
+
+        if intent is Intent.UPDATE_TASK:
+            noise = _UPDATE_NOISE_UR if lang == "ur" else _UPDATE_NOISE_EN
+            rest = " ".join(noise.sub(" ", rest).split())
+            target = self._target(hit, rest)
+            task = TaskFields(
+                title=renamed,
+                notes=notes,
+                priority=priority,
+                tags=tags,
+                due_date=due_date,
+                due_time=due_time,
+            )
+            reminder = reminder_from(remind_at, offset)
+            if target is None:
+                missing.append("target")
+            if (
+                not task.model_dump(exclude_defaults=True)
+                and recurrence is None
+                and reminder is None
+            ):
+                missing.append("changes")
+            return Understanding(
+                intent=intent, confidence=hit.confidence, language=lang, task=task, target=target,
+                reminder=reminder, recurrence=recurrence, missing=missing,
+            )  # fmt: skip
+
+        # complete / reopen / delete: only the reference matters
+        target = self._target(hit, rest)
+        if target is None:
+            missing.append("target")
+        return Understanding(
+            intent=intent, confidence=hit.confidence, language=lang, target=target, missing=missing
+        )
+
+    def _target(self, hit: IntentHit, rest: str) -> TaskRef | None:
+        words = hit.groups.get("target") or rest
+        ref = reference(words, self.lang)
+        if ref is not None and ref.text:
+            ref = TaskRef(text=restore_quotes(ref.text, self.norm.quotes))
+        return ref
+
+
+def understand_sync(text: str, ctx: ParseContext) -> Understanding:
+    return _Parse(text, ctx).run()
+
+
+class RulesUnderstander:
+    """The deterministic backend: offline, English and Urdu, well under a millisecond a message."""
+
+    async def understand(self, text: str, ctx: ParseContext) -> Understanding:
+        return understand_sync(text, ctx)
+
+    def understand_sync(self, text: str, ctx: ParseContext) -> Understanding:
+        return understand_sync(text, ctx)
