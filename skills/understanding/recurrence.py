@@ -113,7 +113,7 @@ _EN_WEEKDAYS = re.compile(
 )
 _EN_WEEKEND = re.compile(r"\b(?:every|each)\s+weekend\b|\bon\s+weekends\b", re.I)
 _EN_WEEKDAY_LIST = re.compile(rf"{_EVERY}(?P<other>other\s+)?(?P<list>{_WD_LIST})", re.I)
-_EN_PART = re.compile(r"\b(?P<every>every|each)(?=\s+(?:morning|afternoon|evening|night)\b)", re.I)
+_EN_PART = re.compile(r"\b(?P<every>every|each)\s+(?:morning|afternoon|evening|night)\b", re.I)
 _EN_MONTHDAY = re.compile(
     r"\b(?:every|each)\s+(?:month\s+on\s+)?(?:the\s+)?(?:(?P<last>last\s+day)|(?P<d>[0-3]?\d)(?:st|nd|rd|th))"
     r"(?:\s+day)?(?:\s+of\s+(?:the|every|each)\s+month)?\b"
@@ -162,7 +162,7 @@ _UR_UNIT = re.compile(
     rf"{_HAR}(?:(?P<n>دوسرے|دوسری|{ur.NUM})\s+)?"
     rf"(?P<u>روز|دن|ہفتے|ہفتہ|{_MAH}|سال|گھنٹے|گھنٹہ)(?!\w)(?:\s+(?:کو|میں))?"
 )
-_UR_PART = re.compile(r"(?<!\w)(?P<every>ہر|روز)(?=\s+(?:صبح|شام|رات|دوپہر|سہ\s*پہر)(?!\w))")
+_UR_PART = re.compile(r"(?<!\w)(?P<every>ہر|روز)\s+(?:صبح|شام|رات|دوپہر|سہ\s*پہر)(?!\w)")
 _UR_ADVERB = re.compile(
     r"(?<!\w)(?:(?P<daily>روزانہ)(?!\s+(?:کا|کی|کے)(?!\w))"
     r"|(?P<adv>ہفتہ\s+وار|ماہانہ|سالانہ)(?=\s*(?:$|[,.;:!?]|\d|#|(?:بنیاد|طور|صبح|شام|رات|دوپہر)(?!\w))))"

@@ -216,3 +216,23 @@ class RulesUnderstander:
 
     def understand_sync(self, text: str, ctx: ParseContext) -> Understanding:
         return understand_sync(text, ctx)
+
+
+# --- per-skill entry points used by the skill subgraphs -----------------------------------
+
+
+def parse_task_fields(text: str, ctx: ParseContext) -> TaskFields:
+    return understand_sync(text, ctx).task
+
+
+def parse_reminder(text: str, ctx: ParseContext) -> ReminderSpec | None:
+    return understand_sync(text, ctx).reminder
+
+
+def parse_recurrence(text: str, ctx: ParseContext) -> RecurrenceSpec | None:
+    return understand_sync(text, ctx).recurrence
+
+
+def detect_intent(text: str, ctx: ParseContext) -> tuple[Intent, float]:
+    u = understand_sync(text, ctx)
+    return u.intent, u.confidence

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 
 from . import lexicon_en as en
 from . import lexicon_ur as ur
@@ -60,7 +60,9 @@ def _relative(doc: Doc, clock: Clock, language: str) -> When | None:
     if minutes is None:
         return None
     doc.take_match(m)
-    at = clock.naive.replace(second=0, microsecond=0) + timedelta(minutes=minutes)
+    # elapsed time, not wall-clock: "in 2 hours" across a DST change is still 2 real hours
+    moment = (clock.now.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(clock.now.tzinfo)
+    at = moment.replace(second=0, microsecond=0, tzinfo=None)
     return When(at.date(), at.time(), None, True, True)
 
 
