@@ -17,7 +17,8 @@ from runtime.logging import correlation_id
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /v1/auth/login")
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async on purpose: FastAPI runs plain `def` dependencies in a thread pool.
     return request.app.state.services
 
 
@@ -62,7 +63,7 @@ async def _cached_user(services: Services, user_id) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def request_meta(request: Request) -> Meta:
+async def request_meta(request: Request) -> Meta:
     return Meta(
         correlation_id=correlation_id.get(),
         traceparent=request.headers.get("traceparent"),

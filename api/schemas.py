@@ -28,6 +28,7 @@ from domain.models import (
     Title,
     all_day_due,
 )
+from domain.timezones import UTC, zone
 
 
 class RegisterIn(BaseModel):
@@ -86,7 +87,7 @@ class _DueFields(BaseModel):
 
 def to_utc(value: datetime, tz: str) -> datetime:
     if value.tzinfo is None:
-        return pendulum.instance(value, tz=tz).in_timezone("UTC")
+        return pendulum.instance(value, tz=zone(tz)).in_timezone(UTC)
     return value
 
 

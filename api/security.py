@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -58,6 +59,16 @@ class TokenIssuer:
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
     def verify(self, token: str) -> uuid.UUID:
+        cached = _verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        user_id, expires = self._verify(token)
+        if len(_verified) > 50_000:
+            _verified.clear()
+        _verified[token] = (user_id, expires)
+        return user_id
+
+    def _verify(self, token: str) -> tuple[uuid.UUID, float]:
         try:
             if self.jwks_url:
                 key = _jwks_client(self.jwks_url).get_signing_key_from_jwt(token).key
@@ -72,7 +83,7 @@ class TokenIssuer:
                 issuer=self.issuer,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
-            return uuid.UUID(claims["sub"])
+            return uuid.UUID(claims["sub"]), float(claims["exp"])
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("the access token has expired; log in again") from exc
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
@@ -80,6 +91,9 @@ class TokenIssuer:
 
 
 _jwks_clients: dict[str, jwt.PyJWKClient] = {}
+# A token verified once stays valid until it expires; checking the signature again on every
+# request of a session is the API's largest fixed cost after the database.
+_verified: dict[str, tuple[uuid.UUID, float]] = {}
 
 
 def _jwks_client(url: str) -> jwt.PyJWKClient:

@@ -20,6 +20,8 @@ from pydantic import (
 )
 
 from domain.recurrence import InvalidRecurrence, validate_rrule
+from domain.timezones import UTC as PENDULUM_UTC
+from domain.timezones import zone
 
 Locale = Literal["en", "ur"]
 MAX_TITLE = 500
@@ -190,12 +192,12 @@ class Task(BaseModel):
     version: int
 
     def local_due(self, tz: str) -> pendulum.DateTime | None:
-        return None if self.due is None else pendulum.instance(self.due).in_timezone(tz)
+        return None if self.due is None else pendulum.instance(self.due).in_timezone(zone(tz))
 
 
 def all_day_due(day: date, tz: str) -> datetime:
     """An all-day task is stored as the UTC instant of local midnight of that day."""
-    return pendulum.datetime(day.year, day.month, day.day, tz=tz).in_timezone("UTC")
+    return pendulum.datetime(day.year, day.month, day.day, tz=zone(tz)).in_timezone(PENDULUM_UTC)
 
 
 class TaskFilter(BaseModel):

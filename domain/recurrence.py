@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import pendulum
 from dateutil.rrule import rrulestr
 
+from domain.timezones import zone
+
 
 class InvalidRecurrence(ValueError):
     """The RRULE text is not a rule dateutil accepts."""
@@ -51,7 +53,7 @@ def validate_rrule(rrule: str) -> str:
 
 def localize(naive_local: datetime, tz: str) -> datetime:
     """Attach the zone with pendulum's DST rules (gap → forward, fold → first)."""
-    return pendulum.instance(naive_local.replace(tzinfo=None), tz=tz).in_timezone(tz)
+    return pendulum.instance(naive_local.replace(tzinfo=None), tz=zone(tz))
 
 
 def iter_local(rrule: str, dtstart_local: datetime, tz: str = "UTC") -> Iterator[datetime]:

@@ -20,6 +20,25 @@ _COLUMNS = (
     "id, owner_id, title, notes, status, priority, tags, due, all_day, reminders, rrule,"
     " series_id, occurrence, created_at, updated_at, completed_at, version"
 )
+_CREATE_SQL = """
+WITH t AS (
+    INSERT INTO app.tasks (id, owner_id, title, notes, priority, tags, due, all_day,
+        reminders, rrule, series_id, occurrence, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+), o AS (
+    INSERT INTO app.outbox (topic, key, event)
+    SELECT u.topic, $14, u.event
+    FROM unnest($15::text[], $16::jsonb[]) WITH ORDINALITY AS u(topic, event, n)
+    WHERE EXISTS (SELECT 1 FROM t)
+    ORDER BY u.n
+), k AS (
+    INSERT INTO app.idempotency_keys (owner_id, key, result)
+    SELECT $2, $17, $18 WHERE $17::text IS NOT NULL AND EXISTS (SELECT 1 FROM t)
+)
+SELECT count(*) FROM t
+"""
 _REMINDER_NAMESPACE = uuid.UUID("6f1c7c2e-0d7e-4a53-9a4f-3c1b9f0c2a10")
 
 
@@ -119,15 +138,22 @@ class _Events:
             data = {"task_id": str(task.id), "reminder_ids": [r["reminder_id"] for r in old]}
             self.add(Topic.REMINDERS, EventType.REMINDER_CANCELLED, task.id, data)
 
+    def topics(self) -> list[str]:
+        return [topic for topic, _ in self.rows]
+
+    def payloads(self) -> list[dict[str, Any]]:
+        return [event.model_dump(mode="json", exclude_none=True) for _, event in self.rows]
+
     async def write(self, conn: asyncpg.Connection) -> None:
         if not self.rows:
             return
         await conn.execute(
             "INSERT INTO app.outbox (topic, key, event)"
-            " SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])",
-            [topic for topic, _ in self.rows],
-            [str(self.owner_id)] * len(self.rows),
-            [event.model_dump(mode="json", exclude_none=True) for _, event in self.rows],
+            " SELECT topic, $1, event FROM unnest($2::text[], $3::jsonb[])"
+            " WITH ORDINALITY AS u(topic, event, n) ORDER BY n",
+            str(self.owner_id),
+            self.topics(),
+            self.payloads(),
         )
 
 
@@ -214,23 +240,41 @@ class TaskStore:
     ) -> Task:
         """Create a task. A given `task_id` makes the call idempotent: a second call returns
         the existing task instead of creating another (used for recurring instances)."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            replay = await self._replayed(conn, owner_id, meta)
-            if replay is not None:
-                return await self._get_in(conn, owner_id, replay)
-            now = datetime.now(UTC)
-            new_id = task_id or uuid.uuid4()
-            recurrence = data.recurrence
-            if recurrence is not None and recurrence.series_id is None:
-                recurrence = recurrence.model_copy(update={"series_id": new_id})
-            row = await conn.fetchrow(
-                f"""
-                INSERT INTO app.tasks (id, owner_id, title, notes, priority, tags, due, all_day,
-                    reminders, rrule, series_id, occurrence, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
-                ON CONFLICT (id) DO NOTHING
-                RETURNING {_COLUMNS}
-                """,
+        if meta.idempotency_key is not None:
+            async with self.pool.acquire() as conn:
+                replay = await self._replayed(conn, owner_id, meta)
+                if replay is not None:
+                    return await self._get_in(conn, owner_id, replay)
+        now = datetime.now(UTC)
+        new_id = task_id or uuid.uuid4()
+        recurrence = data.recurrence
+        if recurrence is not None and recurrence.series_id is None:
+            recurrence = recurrence.model_copy(update={"series_id": new_id})
+        task = Task(
+            id=new_id,
+            owner_id=owner_id,
+            title=data.title,
+            notes=data.notes,
+            status=Status.OPEN,
+            priority=data.priority,
+            tags=data.tags,
+            due=data.due,
+            all_day=data.all_day,
+            reminders=data.reminders,
+            recurrence=recurrence,
+            created_at=now,
+            updated_at=now,
+            completed_at=None,
+            version=1,
+        )
+        events = _Events(owner_id, meta)
+        events.task_change(EventType.TASK_CREATED, task)
+        events.reminders(None, task)
+        # One statement is one transaction and one round trip: the row, its events and the
+        # idempotency record land together or not at all. This is the API's hottest write.
+        try:
+            created = await self.pool.fetchval(
+                _CREATE_SQL,
                 new_id,
                 owner_id,
                 data.title,
@@ -244,16 +288,22 @@ class TaskStore:
                 recurrence.series_id if recurrence else None,
                 recurrence.occurrence if recurrence else 1,
                 now,
+                str(owner_id),
+                events.topics(),
+                events.payloads(),
+                meta.idempotency_key,
+                {"task_id": str(new_id)},
             )
-            if row is None:  # the deterministic id exists already: nothing to do twice
-                return await self._get_in(conn, owner_id, new_id)
-            task = _row_to_task(row)
-            events = _Events(owner_id, meta)
-            events.task_change(EventType.TASK_CREATED, task)
-            events.reminders(None, task)
-            await events.write(conn)
-            await self._remember(conn, owner_id, meta, task.id)
-            return task
+        except asyncpg.UniqueViolationError:
+            # The same idempotency key won a race with us: answer with its task.
+            async with self.pool.acquire() as conn:
+                replay = await self._replayed(conn, owner_id, meta)
+                if replay is None:
+                    raise
+                return await self._get_in(conn, owner_id, replay)
+        if not created:  # the deterministic id exists already: nothing to do twice
+            return await self.get(owner_id, new_id)
+        return task
 
     async def update(
         self,
