@@ -401,3 +401,12 @@ def test_only_the_api_is_exposed() -> None:
     assert ingress["spec"]["tls"][0]["hosts"] == [rule["host"]]
     for svc in objects("production", "Service"):
         assert svc["spec"]["type"] == "ClusterIP", svc["metadata"]["name"]
+
+
+def test_audit_chain_is_verified_on_a_schedule_in_production() -> None:
+    assert not objects("default", "CronJob"), "optional: off by default"
+    (cron,) = objects("production", "CronJob")
+    assert cron["metadata"]["name"] == "todo-agent-audit-verify"
+    (c,) = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert c["args"] == ["audit", "verify"]
+    assert cron["spec"]["jobTemplate"]["spec"]["backoffLimit"] == 0, "a failure must surface"
