@@ -59,7 +59,7 @@ def resolve_recurrence(
     core = take_recurrence(doc, clock, norm.language)
     if core is None:
         return None
-    return build_recurrence(core, take_when(doc, clock, norm.language), clock)
+    return build_recurrence(core, take_when(doc, clock, norm.language, core.part), clock)
 
 
 def resolve_reminder(phrase: str, ctx: ParseContext) -> ReminderSpec | None:

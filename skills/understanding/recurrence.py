@@ -49,6 +49,7 @@ class RuleCore:
     count: int | None = None
     until: date | None = None
     for_span: tuple[int, str] | None = None  # "for 8 weeks" → (8, "week")
+    part: str | None = None  # "every evening": the part of day that sets the default hour
     phrase: str = ""
 
     def body(self) -> str:
@@ -113,7 +114,7 @@ _EN_WEEKDAYS = re.compile(
 )
 _EN_WEEKEND = re.compile(r"\b(?:every|each)\s+weekend\b|\bon\s+weekends\b", re.I)
 _EN_WEEKDAY_LIST = re.compile(rf"{_EVERY}(?P<other>other\s+)?(?P<list>{_WD_LIST})", re.I)
-_EN_PART = re.compile(r"\b(?P<every>every|each)\s+(?:morning|afternoon|evening|night)\b", re.I)
+_EN_PART = re.compile(r"\b(?:every|each)\s+(?P<p>morning|afternoon|evening|night)\b", re.I)
 _EN_MONTHDAY = re.compile(
     r"\b(?:every|each)\s+(?:month\s+on\s+)?(?:the\s+)?(?:(?P<last>last\s+day)|(?P<d>[0-3]?\d)(?:st|nd|rd|th))"
     r"(?:\s+day)?(?:\s+of\s+(?:the|every|each)\s+month)?\b"
@@ -162,7 +163,7 @@ _UR_UNIT = re.compile(
     rf"{_HAR}(?:(?P<n>دوسرے|دوسری|{ur.NUM})\s+)?"
     rf"(?P<u>روز|دن|ہفتے|ہفتہ|{_MAH}|سال|گھنٹے|گھنٹہ)(?!\w)(?:\s+(?:کو|میں))?"
 )
-_UR_PART = re.compile(r"(?<!\w)(?P<every>ہر|روز)\s+(?:صبح|شام|رات|دوپہر|سہ\s*پہر)(?!\w)")
+_UR_PART = re.compile(r"(?<!\w)(?:ہر|روز)\s+(?P<p>صبح|شام|رات|دوپہر|سہ\s*پہر)(?!\w)")
 _UR_ADVERB = re.compile(
     r"(?<!\w)(?:(?P<daily>روزانہ)(?!\s+(?:کا|کی|کے)(?!\w))"
     r"|(?P<adv>ہفتہ\s+وار|ماہانہ|سالانہ)(?=\s*(?:$|[,.;:!?]|\d|#|(?:بنیاد|طور|صبح|شام|رات|دوپہر)(?!\w))))"
@@ -250,8 +251,8 @@ def _core_en(doc: Doc) -> RuleCore | None:
             doc.take_match(m)
             return RuleCore("WEEKLY", interval=2 if m["other"] else 1, byday=codes, phrase=m[0])
     if m := _EN_PART.search(text):
-        doc.take_match(m, "every")  # the part of day stays for times.py (default hour, am/pm)
-        return RuleCore("DAILY", phrase=m[0])
+        doc.take_match(m)
+        return RuleCore("DAILY", phrase=m[0], part=m["p"].lower())
     if m := _EN_ADVERB.search(text):
         freq, interval = _ADVERBS[m["adv"].lower()]
         doc.take_match(m)
@@ -291,8 +292,8 @@ def _core_ur(doc: Doc) -> RuleCore | None:
         doc.take_match(m)
         return RuleCore("WEEKLY", interval=2 if m["other"] else 1, byday=codes, phrase=m[0])
     if m := _UR_PART.search(text):
-        doc.take_match(m, "every")
-        return RuleCore("DAILY", phrase=m[0])
+        doc.take_match(m)
+        return RuleCore("DAILY", phrase=m[0], part=" ".join(m["p"].split()))
     if m := _UR_UNIT.search(text):
         interval = _interval(m["n"], ur.NUMBER_WORDS)
         if interval:
@@ -414,7 +415,10 @@ def build_recurrence(core: RuleCore, when: When, clock: Clock) -> RecurrenceSpec
         candidate = datetime.combine(start_day or clock.today, at)
         if start_day is None and candidate < now and core.freq != "HOURLY":
             candidate += timedelta(days=1)
-    rule = rrulestr(body, dtstart=candidate)
+    # the first occurrence is found without INTERVAL: "every other tuesday" starts next tuesday,
+    # not on whichever week dateutil's interval grid happens to start from
+    anchor = re.sub(r";INTERVAL=\d+", "", body) if core.freq != "HOURLY" else body
+    rule = rrulestr(anchor, dtstart=candidate)
     first = rule.after(max(candidate, now), inc=True) or candidate
     if core.count:
         body += f";COUNT={core.count}"

@@ -111,7 +111,7 @@ class _Parse:
         remind_at = None
         if hit is None or hit.intent in (Intent.CREATE_TASK, Intent.UPDATE_TASK):
             remind_at = take_reminder_moment(doc, clock, lang)
-        when = take_when(doc, clock, lang)
+        when = take_when(doc, clock, lang, core.part if core else None)
         recurrence = build_recurrence(core, when, clock) if core else None
         due_date, due_time = _first(when, recurrence, core)
         rest = doc.rest()

@@ -126,8 +126,14 @@ def _take_part(doc: Doc, language: str) -> tuple[str, int, str, int, int] | None
     return None
 
 
-def take_time(doc: Doc, language: str) -> TimeHit | None:
-    part = _take_part(doc, language)
+def _hinted(word: str) -> tuple[str, int, str, int, int]:
+    hour, mer = ur.PARTS_OF_DAY[word] if word in ur.PARTS_OF_DAY else en.PARTS_OF_DAY[word]
+    return word, hour, mer, 0, 0
+
+
+def take_time(doc: Doc, language: str, part_hint: str | None = None) -> TimeHit | None:
+    """`part_hint`: a part of day already read elsewhere ("every evening"), for am/pm."""
+    part = _take_part(doc, language) or (_hinted(part_hint) if part_hint else None)
     meridiem = None
     if part:
         word, _, meridiem, start, end = part
@@ -138,7 +144,7 @@ def take_time(doc: Doc, language: str) -> TimeHit | None:
     if language == "ur":
         m = None
         if part:  # "شام 5", "5 بجے شام": the hour next to the part
-            m = _UR_AFTER_PART.match(doc.text, part[4])
+            m = _UR_AFTER_PART.match(doc.text, part[4]) if part[4] else None
         m = m or _UR_HOUR.search(doc.text)
         if m:
             hour, minute = _hm(m, ur.NUMBER_WORDS)
@@ -152,7 +158,9 @@ def take_time(doc: Doc, language: str) -> TimeHit | None:
         elif hm := _UR_CLOCK.search(doc.text):
             hour, minute = _hm(hm)
             doc.take_match(hm)
-    if hour is None and part and language == "en":  # "5 in the morning", "at 10 at night"
+    if (
+        hour is None and part and part[4] and language == "en"
+    ):  # "5 in the morning", "at 10 at night"
         m = _EN_BEFORE_PART.search(doc.text, 0, part[3])
         if m:
             hour, minute = _hm(m)

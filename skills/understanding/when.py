@@ -66,11 +66,11 @@ def _relative(doc: Doc, clock: Clock, language: str) -> When | None:
     return When(at.date(), at.time(), None, True, True)
 
 
-def take_when(doc: Doc, clock: Clock, language: str) -> When:
+def take_when(doc: Doc, clock: Clock, language: str, part_hint: str | None = None) -> When:
     rel = _relative(doc, clock, language)
     if rel:
         return rel
-    hit = take_time(doc, language)
+    hit = take_time(doc, language, part_hint)
     day = take_date(doc, clock, language)
     if hit is None:
         return When(day, None, None, day is not None, False)
