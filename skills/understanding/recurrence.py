@@ -408,7 +408,8 @@ def build_recurrence(core: RuleCore, when: When, clock: Clock) -> RecurrenceSpec
     start_day = when.date if when.date_said else None
     body = core.body()
     if core.freq == "HOURLY" and not when.time_said:
-        candidate = now if now.minute == 0 else now.replace(minute=0) + timedelta(hours=1)
+        # "the next whole hour" is strictly ahead, even when said on the hour
+        candidate = now.replace(minute=0) + timedelta(hours=1)
         if start_day:
             candidate = datetime.combine(start_day, time(candidate.hour))
     else:
