@@ -8,9 +8,11 @@ from domain.store.errors import (
     StoreError,
     VersionConflict,
 )
+from domain.store.meta import Meta, reminder_schedule
 from domain.store.migrations import migrate
+from domain.store.outbox import Outbox
 from domain.store.pool import create_pool
-from domain.store.tasks import Meta, Page, TaskStore
+from domain.store.tasks import Page, TaskStore
 from domain.store.users import UserStore
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "InvalidCursor",
     "Meta",
     "NotFound",
+    "Outbox",
     "Page",
     "StoreError",
     "TaskStore",
@@ -26,4 +29,5 @@ __all__ = [
     "VersionConflict",
     "create_pool",
     "migrate",
+    "reminder_schedule",
 ]

@@ -12,9 +12,11 @@ from typing import Any
 
 import asyncpg
 
-from domain.events import CloudEvent, EventType, Topic, new_event, task_subject
+from domain.events import EventType
 from domain.models import Recurrence, Reminder, Status, Task, TaskCreate, TaskFilter, TaskPatch
 from domain.store.errors import InvalidChange, InvalidCursor, NotFound, VersionConflict
+from domain.store.meta import Meta
+from domain.store.outbox import OutboxBatch
 
 _COLUMNS = (
     "id, owner_id, title, notes, status, priority, tags, due, all_day, reminders, rrule,"
@@ -39,17 +41,6 @@ WITH t AS (
 )
 SELECT count(*) FROM t
 """
-_REMINDER_NAMESPACE = uuid.UUID("6f1c7c2e-0d7e-4a53-9a4f-3c1b9f0c2a10")
-
-
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """Who asked and how the request is traced; carried into every event."""
-
-    correlation_id: str | None = None
-    traceparent: str | None = None
-    idempotency_key: str | None = None
-    source: str = "/todo-agent/api"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,82 +70,6 @@ def _row_to_task(row: asyncpg.Record) -> Task:
         completed_at=row["completed_at"],
         version=row["version"],
     )
-
-
-def _task_json(task: Task) -> dict[str, Any]:
-    return task.model_dump(mode="json")
-
-
-def _reminder_schedule(task: Task) -> list[dict[str, str]]:
-    """The moments at which the task's reminders fire, each with a stable id."""
-    out = []
-    for reminder in task.reminders:
-        fire_at = reminder.fire_time(task.due)
-        if fire_at is None:
-            continue
-        rid = uuid.uuid5(_REMINDER_NAMESPACE, f"{task.id}/{fire_at.isoformat()}")
-        out.append({"reminder_id": str(rid), "fire_at": fire_at.astimezone(UTC).isoformat()})
-    return out
-
-
-class _Events:
-    """Builds the outbox rows of one change."""
-
-    def __init__(self, owner_id: uuid.UUID, meta: Meta) -> None:
-        self.owner_id = owner_id
-        self.meta = meta
-        self.rows: list[tuple[str, CloudEvent]] = []
-
-    def add(self, topic: Topic, type_: EventType, task_id: uuid.UUID, data: dict[str, Any]) -> None:
-        event = new_event(
-            type_,
-            user_id=self.owner_id,
-            subject=task_subject(task_id),
-            data=data,
-            correlation_id=self.meta.correlation_id,
-            traceparent=self.meta.traceparent,
-            source=self.meta.source,
-        )
-        self.rows.append((topic.value, event))
-
-    def task_change(self, type_: EventType, task: Task, **extra: Any) -> None:
-        data = {"task": _task_json(task), **extra}
-        self.add(Topic.TASK_EVENTS, type_, task.id, data)
-        self.add(Topic.TASK_UPDATES, type_, task.id, data)
-
-    def reminders(self, before: Task | None, after: Task | None) -> None:
-        old = _reminder_schedule(before) if before and before.status is Status.OPEN else []
-        new = _reminder_schedule(after) if after and after.status is Status.OPEN else []
-        if old == new:
-            return
-        task = after or before
-        assert task is not None
-        if new:
-            data = {"task_id": str(task.id), "title": task.title, "reminders": new}
-            if task.due is not None:
-                data["due"] = task.due.isoformat()
-            self.add(Topic.REMINDERS, EventType.REMINDER_SCHEDULED, task.id, data)
-        else:
-            data = {"task_id": str(task.id), "reminder_ids": [r["reminder_id"] for r in old]}
-            self.add(Topic.REMINDERS, EventType.REMINDER_CANCELLED, task.id, data)
-
-    def topics(self) -> list[str]:
-        return [topic for topic, _ in self.rows]
-
-    def payloads(self) -> list[dict[str, Any]]:
-        return [event.model_dump(mode="json", exclude_none=True) for _, event in self.rows]
-
-    async def write(self, conn: asyncpg.Connection) -> None:
-        if not self.rows:
-            return
-        await conn.execute(
-            "INSERT INTO app.outbox (topic, key, event)"
-            " SELECT topic, $1, event FROM unnest($2::text[], $3::jsonb[])"
-            " WITH ORDINALITY AS u(topic, event, n) ORDER BY n",
-            str(self.owner_id),
-            self.topics(),
-            self.payloads(),
-        )
 
 
 def _encode_cursor(task: Task) -> str:
@@ -267,7 +182,7 @@ class TaskStore:
             completed_at=None,
             version=1,
         )
-        events = _Events(owner_id, meta)
+        events = OutboxBatch(owner_id, meta)
         events.task_change(EventType.TASK_CREATED, task)
         events.reminders(None, task)
         # One statement is one transaction and one round trip: the row, its events and the
@@ -292,7 +207,7 @@ class TaskStore:
                 events.topics(),
                 events.payloads(),
                 meta.idempotency_key,
-                {"task_id": str(new_id)},
+                {"task_id": str(new_id), "task": task.model_dump(mode="json")},
             )
         except asyncpg.UniqueViolationError:
             # The same idempotency key won a race with us: answer with its task.
@@ -383,18 +298,17 @@ class TaskStore:
         expected_version: int | None = None,
     ) -> Task:
         async with self.pool.acquire() as conn, conn.transaction():
-            replay = await self._replayed(conn, owner_id, meta)
-            if replay is not None:
-                raise NotFound(f"task {task_id} was deleted already")
+            if (snapshot := await self._replayed_snapshot(conn, owner_id, meta)) is not None:
+                return snapshot  # the delete happened on the first call
             before = await self._lock(conn, owner_id, task_id, expected_version)
             await conn.execute(
                 "DELETE FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
             )
-            events = _Events(owner_id, meta)
+            events = OutboxBatch(owner_id, meta)
             events.task_change(EventType.TASK_DELETED, before)
             events.reminders(before, None)
             await events.write(conn)
-            await self._remember(conn, owner_id, meta, task_id)
+            await self._remember(conn, owner_id, meta, before)
             return before
 
     # -- internals -----------------------------------------------------------------------------
@@ -429,11 +343,11 @@ class TaskStore:
             )
             after = _row_to_task(row)
             _validate_after(after)
-            events = _Events(owner_id, meta)
+            events = OutboxBatch(owner_id, meta)
             events.task_change(event_type, after, **extra)
             events.reminders(before, after)
             await events.write(conn)
-            await self._remember(conn, owner_id, meta, task_id)
+            await self._remember(conn, owner_id, meta, after)
             return after
 
     async def _lock(
@@ -481,8 +395,20 @@ class TaskStore:
         )
         return None if result is None else uuid.UUID(result["task_id"])
 
+    async def _replayed_snapshot(
+        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta
+    ) -> Task | None:
+        if meta.idempotency_key is None:
+            return None
+        result = await conn.fetchval(
+            "SELECT result FROM app.idempotency_keys WHERE owner_id = $1 AND key = $2",
+            owner_id,
+            meta.idempotency_key,
+        )
+        return None if result is None else Task.model_validate(result["task"])
+
     async def _remember(
-        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, task_id: uuid.UUID
+        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, task: Task
     ) -> None:
         if meta.idempotency_key is None:
             return
@@ -490,7 +416,7 @@ class TaskStore:
             "INSERT INTO app.idempotency_keys (owner_id, key, result) VALUES ($1, $2, $3)",
             owner_id,
             meta.idempotency_key,
-            {"task_id": str(task_id)},
+            {"task_id": str(task.id), "task": task.model_dump(mode="json")},
         )
 
 

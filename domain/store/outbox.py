@@ -1,0 +1,103 @@
+"""Writing events to the transactional outbox (the relay publishes them)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from domain.events import CloudEvent, EventType, Topic, new_event, task_subject
+from domain.models import Status, Task
+from domain.store.meta import Meta, reminder_schedule
+
+
+class OutboxBatch:
+    """The outbox rows of one change, written in the change's own transaction."""
+
+    def __init__(self, owner_id: uuid.UUID, meta: Meta) -> None:
+        self.owner_id = owner_id
+        self.meta = meta
+        self.rows: list[tuple[str, CloudEvent]] = []
+
+    def add(self, topic: Topic, type_: EventType, task_id: uuid.UUID, data: dict[str, Any]) -> None:
+        self.add_event(topic, type_, task_subject(task_id), data)
+
+    def add_event(self, topic: Topic, type_: EventType, subject: str, data: dict[str, Any]) -> None:
+        event = new_event(
+            type_,
+            user_id=self.owner_id,
+            subject=subject,
+            data=data,
+            correlation_id=self.meta.correlation_id,
+            traceparent=self.meta.traceparent,
+            source=self.meta.source,
+        )
+        self.rows.append((topic.value, event))
+
+    def task_change(self, type_: EventType, task: Task, **extra: Any) -> None:
+        data = {"task": task.model_dump(mode="json"), **extra}
+        self.add(Topic.TASK_EVENTS, type_, task.id, data)
+        self.add(Topic.TASK_UPDATES, type_, task.id, data)
+
+    def reminders(self, before: Task | None, after: Task | None) -> None:
+        old = reminder_schedule(before) if before and before.status is Status.OPEN else []
+        new = reminder_schedule(after) if after and after.status is Status.OPEN else []
+        if old == new:
+            return
+        task = after or before
+        assert task is not None
+        if new:
+            data = {"task_id": str(task.id), "title": task.title, "reminders": new}
+            if task.due is not None:
+                data["due"] = task.due.isoformat()
+            self.add(Topic.REMINDERS, EventType.REMINDER_SCHEDULED, task.id, data)
+        else:
+            data = {"task_id": str(task.id), "reminder_ids": [r["reminder_id"] for r in old]}
+            self.add(Topic.REMINDERS, EventType.REMINDER_CANCELLED, task.id, data)
+
+    def topics(self) -> list[str]:
+        return [topic for topic, _ in self.rows]
+
+    def payloads(self) -> list[dict[str, Any]]:
+        return [event.model_dump(mode="json", exclude_none=True) for _, event in self.rows]
+
+    async def write(self, conn: asyncpg.Connection) -> None:
+        if not self.rows:
+            return
+        await conn.execute(
+            "INSERT INTO app.outbox (topic, key, event)"
+            " SELECT topic, $1, event FROM unnest($2::text[], $3::jsonb[])"
+            " WITH ORDINALITY AS u(topic, event, n) ORDER BY n",
+            str(self.owner_id),
+            self.topics(),
+            self.payloads(),
+        )
+
+
+class Outbox:
+    """Events that are not a task change (e.g. the agent's decisions, consumer outcomes)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def emit(
+        self,
+        owner_id: uuid.UUID,
+        topic: Topic,
+        type_: EventType,
+        subject: str,
+        data: dict[str, Any],
+        meta: Meta = Meta(),
+        *,
+        conn: asyncpg.Connection | None = None,
+    ) -> CloudEvent:
+        """Queue one event; pass `conn` to make it part of the caller's transaction."""
+        batch = OutboxBatch(owner_id, meta)
+        batch.add_event(topic, type_, subject, data)
+        if conn is not None:
+            await batch.write(conn)
+        else:
+            async with self.pool.acquire() as own:
+                await batch.write(own)
+        return batch.rows[0][1]
