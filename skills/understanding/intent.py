@@ -168,7 +168,7 @@ _RULES_UR: tuple[_Rule, ...] = (
     ),
     _ur(
         Intent.SET_REMINDER,
-        r"(?:یاد\s+دہانی|ریمائنڈر|الرٹ)\s+(?:لگا"
+        r"(?:یاد\s+دہانی|ریمائنڈر|الرٹ)(?P<keep>(?:\s+\S+){0,6}?)\s+(?:لگا"
         + _DO
         + r"|لگاؤ|لگائیں|سیٹ\s*"
         + _KAR
@@ -247,9 +247,10 @@ _RULES_UR: tuple[_Rule, ...] = (
     _ur(
         Intent.CREATE_TASK,
         r"(?:شامل|درج|ایڈ|داخل|نوٹ)\s*" + _KAR + r"|(?:بنا" + _DO + r"|بناؤ|بنائیں)"
-        r"|(?:لکھ\s*(?:لو|لیں|دو|دیں)|لکھو|لکھیں)|(?:ڈال" + _DO + r"|ڈالو|ڈالیں)"
-        r"|(?<=نا|نی|نے)\s+(?:ہے|ہیں)",
+        r"|(?:لکھ\s*(?:لو|لیں|دو|دیں)|لکھو|لکھیں)|(?:ڈال" + _DO + r"|ڈالو|ڈالیں)",
     ),
+    # "مجھے دودھ خریدنا ہے": an infinitive + ہے is something the user has to do
+    _Rule(Intent.CREATE_TASK, re.compile(r"(?<=نا|نی|نے)\s+(?:ہے|ہیں)" + _END_UR)),
 )
 _CREATE_PREFIX_UR = re.compile(r"^\s*(?:نیا\s+کام|کام|ٹاسک|ٹو\s*ڈو)\s*:\s*")
 _ME_UR = re.compile(r"^\s*(?:مجھے|میں\s+نے)\s+")
@@ -275,10 +276,10 @@ def match_intent(doc: Doc, language: str) -> IntentHit | None:
 
 
 def _hit(doc: Doc, rule: _Rule, m: re.Match[str], language: str) -> IntentHit:
-    groups = {k: v for k, v in m.groupdict().items() if v and k not in ("end",)}
-    if "target" in groups:
+    groups = {k: v for k, v in m.groupdict().items() if v and k != "end"}
+    if {"target", "title", "keep"} & groups.keys():
         # keep the named parts readable by later passes; blank only the verb words around them
-        kept = [(m.start(k), m.end(k)) for k in ("target", "title") if k in groups]
+        kept = [(m.start(k), m.end(k)) for k in ("target", "title", "keep") if k in groups]
         cursor = m.start()
         for start, end in sorted(kept):
             doc.take(cursor, start)
@@ -293,4 +294,5 @@ def _hit(doc: Doc, rule: _Rule, m: re.Match[str], language: str) -> IntentHit:
             doc.take_match(me)
         if rule.intent is Intent.CREATE_TASK and (lm := _LIST_UR.search(doc.text)):
             doc.take_match(lm)
+    groups.pop("keep", None)
     return IntentHit(rule.intent, rule.confidence, rule.remind_to, groups)

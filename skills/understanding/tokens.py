@@ -26,6 +26,11 @@ _PRIORITY_LEVEL = re.compile(
     re.I,
 )
 _LEVELS = {"highest": 1, "top": 1, "high": 2, "medium": 3, "normal": 3, "low": 4, "lowest": 4}
+# "set the priority of X to low": the level comes after the task's name
+_LEVEL_AFTER_PRIORITY = re.compile(
+    r"\b(?:to|as)\s+(?P<lv>highest|high|medium|normal|low|lowest|top)\b(?:\s+priority\b)?", re.I
+)
+_PRIORITY_WORD = re.compile(r"\bpriority\b", re.I)
 _NOTES = re.compile(r"(?:^|[\s,;.(])(?:notes?|نوٹ|تفصیل)\s*:\s*(?P<n>.*)$", re.I | re.S)
 
 
@@ -58,6 +63,10 @@ def take_priority(doc: Doc, language: str) -> int | None:
             word = " ".join(m.group("w").split())
             found.append((m.start(), ur.PRIORITY_WORDS[word]))
             doc.take_match(m)
+    m = None if found else _LEVEL_AFTER_PRIORITY.search(doc.text)
+    if m and _PRIORITY_WORD.search(doc.text, 0, m.start()):
+        found.append((m.start(), _LEVELS[m.group("lv").lower()]))
+        doc.take_match(m)
     return min(found)[1] if found else None
 
 
