@@ -117,7 +117,8 @@ UPDATES: list[tuple[str, TaskRef, dict[str, object]]] = [
     ("رپورٹ والے کام پر #دفتر ٹیگ لگا دو", TaskRef(text="رپورٹ"), {"tags": ["دفتر"]}),
     ("دودھ خریدنا کا نام بدل کر دودھ اور انڈے خریدنا رکھ دو", TaskRef(text="دودھ خریدنا"),
      {"title": "دودھ اور انڈے خریدنا"}),
-    ("میٹنگ کا وقت شام 6 بجے کر دو", TaskRef(text="میٹنگ"), {"due_date": d(3, 13), "due_time": t(18)}),
+    ("میٹنگ کا وقت شام 6 بجے کر دو", TaskRef(text="میٹنگ"),
+     {"due_date": d(3, 13), "due_time": t(18)}),
 ]  # fmt: skip
 
 
