@@ -225,7 +225,7 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|my|our|his|her|their)\s*$", re.I)
 _CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
 # a bare ordinal day ("27th") needs a date-ish word before it or to end the message
 _ORDINAL = re.compile(
-    r"(?P<pre>\b(?:on|by|due|until|till|before|for)\s+(?:the\s+)?|\bthe\s+)?(?<![\w/])(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b",
+    r"(?P<pre>\b(?:on|by|due|until|till|before|for)\s+(?:the\s+)?)?(?:\bthe\s+)?(?<![\w/])(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b",
     re.I,
 )
 

@@ -119,13 +119,6 @@ _RULES_EN: tuple[_Rule, ...] = (
         r"(?:complete|finish|finished|completed|done\s+with|check\s+off|tick\s+off|cross\s+off|close|"
         r"i\s+(?:have\s+|just\s+|already\s+|'ve\s+)*(?:done|finished|completed|did)|i'?ve\s+(?:done|finished|completed))\b",
     ),
-    _Rule(
-        Intent.COMPLETE_TASK,
-        re.compile(
-            r"\s+(?:is\s+|are\s+|was\s+|has\s+been\s+|got\s+)?(?:all\s+)?(?:done|completed|finished|complete)\W*$",
-            re.I,
-        ),
-    ),
     _en(
         Intent.DELETE_TASK,
         r"(?:delete|remove|cancel|drop|erase|trash|discard|scrap|get\s+rid\s+of|clear|forget(?:\s+about)?|del|rm)\b",
@@ -141,6 +134,14 @@ _RULES_EN: tuple[_Rule, ...] = (
         r"(?:see|get|give|tell|find|search|look\s+up|check|read|pull\s+up|bring\s+up)(?=\s+(?:me\s+)?(?:for\s+)?(?:all\s+)?"
         r"(?:my|the\s+list|what|everything|all|tasks?|todos?|to-?dos|overdue|upcoming|pending|completed|done|urgent|#|"
         r"(?:\w+\s+)?(?:tasks?|todos?)\b)))\b",
+    ),
+    # "the laundry is done": a statement, after the verb-first rules had their chance
+    _Rule(
+        Intent.COMPLETE_TASK,
+        re.compile(
+            r"\s+(?:is\s+|are\s+|was\s+|has\s+been\s+|got\s+)?(?:all\s+)?(?:done|completed|finished|complete)\W*$",
+            re.I,
+        ),
     ),
     _en(
         Intent.CREATE_TASK,
