@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -57,6 +58,11 @@ def regressions(current: Scores, baseline: Scores) -> list[tuple[str, str, str, 
     ]
 
 
+def floor4(value: float) -> float:
+    """Stored scores are rounded *down*, so a run with the same result never reads as a drop."""
+    return math.floor(value * 10_000 + 1e-6) / 10_000
+
+
 def raised(current: Scores, baseline: Scores) -> Scores:
     """The new baseline: the maximum of both, cell by cell; refuses if anything went down."""
     drops = regressions(current, baseline)
@@ -66,7 +72,7 @@ def raised(current: Scores, baseline: Scores) -> Scores:
     merged: Scores = json.loads(json.dumps(baseline))
     for (skill, lang, metric), value in cells(current).items():
         slot = merged.setdefault(skill, {}).setdefault(lang, {})
-        slot[metric] = round(max(value, slot.get(metric, 0.0)), 4)
+        slot[metric] = max(floor4(value), slot.get(metric, 0.0))
     return merged
 
 

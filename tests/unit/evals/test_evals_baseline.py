@@ -58,3 +58,10 @@ def test_update_command_moves_up_and_refuses_down(paths: tuple[Path, Path]) -> N
 
 def test_update_without_a_run(paths: tuple[Path, Path]) -> None:
     assert baseline.main(["--update"]) == 2
+
+
+def test_stored_scores_are_rounded_down_so_the_same_run_passes() -> None:
+    current = scores(0.962264)
+    stored = baseline.raised(current, {})
+    assert stored == scores(0.9622)
+    assert baseline.regressions(current, stored) == []
