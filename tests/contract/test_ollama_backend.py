@@ -1,0 +1,259 @@
+"""Contract: OllamaUnderstander against a local stand-in speaking Ollama's /api/chat protocol.
+
+The stand-in is a real HTTP server (Starlette under uvicorn on a random port), so the request
+goes through ChatOllama, the `ollama` client and httpx exactly as it would to a real Ollama.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time as wall
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from domain.recurrence import first_n_local
+from skills.understanding import Intent, ParseContext, TaskRef, UnderstandingUnavailable
+from skills.understanding.factory import make_understander
+from skills.understanding.ollama import OllamaUnderstander, Spans
+
+pytestmark = pytest.mark.contract
+
+MODEL = "qwen2.5:3b-instruct"
+CTX = ParseContext(
+    now=datetime(2026, 3, 13, 10, 0, tzinfo=ZoneInfo("Asia/Karachi")), timezone="Asia/Karachi"
+)
+
+
+@dataclass
+class FakeOllama:
+    """What the stand-in answers next, and every request it saw."""
+
+    answer: dict[str, Any] = field(default_factory=dict)
+    fail_with: int | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+
+    async def chat(self, request: Request) -> Response:
+        body = await request.json()
+        self.requests.append(body)
+        self.paths.append(request.url.path)
+        if self.fail_with is not None:
+            return JSONResponse({"error": "model runner crashed"}, status_code=self.fail_with)
+        content = json.dumps(self.answer, ensure_ascii=False)
+        now = "2026-03-13T05:00:00Z"
+        final = {
+            "model": body["model"],
+            "created_at": now,
+            "message": {"role": "assistant", "content": ""},
+            "done": True,
+            "done_reason": "stop",
+            "total_duration": 1000,
+            "prompt_eval_count": 10,
+            "eval_count": 10,
+        }
+        if not body.get("stream", True):
+            final["message"]["content"] = content
+            return JSONResponse(final)
+
+        def lines() -> Iterator[bytes]:
+            # streamed like Ollama: content in pieces, then a final "done" record
+            for i in range(0, len(content), 16):
+                part = {
+                    "model": body["model"],
+                    "created_at": now,
+                    "message": {"role": "assistant", "content": content[i : i + 16]},
+                    "done": False,
+                }
+                yield (json.dumps(part) + "\n").encode()
+            yield (json.dumps(final) + "\n").encode()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    async def other(self, request: Request) -> Response:
+        self.paths.append(request.url.path)
+        return JSONResponse({"error": "not implemented by the stand-in"}, status_code=404)
+
+
+@pytest.fixture(scope="module")
+def fake_ollama() -> Iterator[tuple[FakeOllama, str]]:
+    fake = FakeOllama()
+    app = Starlette(
+        routes=[
+            Route("/api/chat", fake.chat, methods=["POST"]),
+            Route("/api/{rest:path}", fake.other, methods=["GET", "POST"]),
+        ]
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = wall.monotonic() + 10
+    while not server.started:
+        assert wall.monotonic() < deadline, "stand-in did not start"
+        wall.sleep(0.01)
+    yield fake, f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+    sock.close()
+
+
+@pytest.fixture
+def fake(fake_ollama: tuple[FakeOllama, str]) -> FakeOllama:
+    stand_in, _ = fake_ollama
+    stand_in.requests.clear()
+    stand_in.paths.clear()
+    stand_in.fail_with = None
+    return stand_in
+
+
+@pytest.fixture
+def backend(fake_ollama: tuple[FakeOllama, str]) -> OllamaUnderstander:
+    _, url = fake_ollama
+    understander = make_understander("ollama", ollama_base_url=url, ollama_model=MODEL)
+    assert isinstance(understander, OllamaUnderstander)
+    understander.backoff_seconds = 0.0  # keep the retry test fast; the count is what matters
+    return understander
+
+
+async def test_urdu_reminder_is_resolved_by_the_deterministic_code(
+    fake: FakeOllama, backend: OllamaUnderstander
+) -> None:
+    fake.answer = {
+        "intent": "create_task",
+        "confidence": 0.92,
+        "title": "امی کو فون کرنا",
+        "date_phrase": "کل",
+        "time_phrase": "شام 5 بجے",
+        "remind_at_due": True,
+    }
+    u = await backend.understand("کل شام 5 بجے امی کو فون کرنا یاد دلانا", CTX)
+
+    assert u.intent is Intent.CREATE_TASK
+    assert u.language == "ur"
+    assert u.task.title == "امی کو فون کرنا"
+    # the model gave words; the dates come from our resolvers and the fixed now
+    assert (u.task.due_date, u.task.due_time) == (date(2026, 3, 14), time(17, 0))
+    assert u.reminder is not None
+    assert u.reminder.offset_minutes == 0
+    assert u.missing == []
+
+
+async def test_request_carries_schema_system_prompt_and_message(
+    fake: FakeOllama, backend: OllamaUnderstander
+) -> None:
+    fake.answer = {"intent": "help", "confidence": 0.9}
+    await backend.understand("what can you do?", CTX)
+
+    assert fake.paths == ["/api/chat"]
+    body = fake.requests[0]
+    assert body["model"] == MODEL
+    assert body["options"]["temperature"] == 0
+    assert body["format"] == Spans.model_json_schema()  # structured output: a JSON schema
+    assert set(body["format"]["properties"]) >= {"intent", "date_phrase", "recurrence_phrase"}
+    system, user = body["messages"]
+    assert system["role"] == "system"
+    assert "language-understanding step" in system["content"]  # system_prompts/behaviour.md
+    assert "# Recurring tasks" in system["content"]  # prompts/recurring.md
+    assert user["role"] == "user"
+    assert "what can you do?" in user["content"]
+    assert "Asia/Karachi" in user["content"]
+
+
+async def test_recurrence_and_update_are_resolved(
+    fake: FakeOllama, backend: OllamaUnderstander
+) -> None:
+    fake.answer = {
+        "intent": "create_task",
+        "confidence": 0.9,
+        "title": "water plants",
+        "recurrence_phrase": "every other tuesday",
+        "time_phrase": "at 7am",
+        "priority_phrase": "p2",
+        "tags": ["#Home", "home"],
+    }
+    u = await backend.understand("water plants every other tuesday at 7am p2 #home", CTX)
+    assert u.recurrence is not None
+    occurrences = first_n_local(u.recurrence.rrule, u.recurrence.dtstart, 3)
+    assert occurrences == [
+        datetime(2026, 3, 17, 7),
+        datetime(2026, 3, 31, 7),
+        datetime(2026, 4, 14, 7),
+    ]
+    assert (u.task.priority, u.task.tags, u.task.due_date) == (2, ["home"], date(2026, 3, 17))
+
+    fake.answer = {
+        "intent": "update_task",
+        "confidence": 0.9,
+        "target": "the dentist task",
+        "date_phrase": "to friday",
+    }
+    u = await backend.understand("move the dentist to friday", CTX)
+    assert (u.intent, u.target, u.task.due_date) == (
+        Intent.UPDATE_TASK,
+        TaskRef(text="dentist"),
+        date(2026, 3, 13),
+    )
+    assert u.missing == []
+
+
+async def test_query_and_missing_target(fake: FakeOllama, backend: OllamaUnderstander) -> None:
+    fake.answer = {"intent": "query_tasks", "confidence": 0.9, "date_phrase": "this week"}
+    u = await backend.understand("what's due this week", CTX)
+    assert u.query is not None
+    assert (u.query.due_from, u.query.due_to) == (date(2026, 3, 9), date(2026, 3, 15))
+
+    fake.answer = {"intent": "delete_task", "confidence": 0.8}
+    u = await backend.understand("delete", CTX)
+    assert u.missing == ["target"]
+
+
+async def test_server_error_is_retried_then_surfaced(
+    fake: FakeOllama, backend: OllamaUnderstander
+) -> None:
+    fake.fail_with = 500
+    with pytest.raises(UnderstandingUnavailable) as caught:
+        await backend.understand("buy milk tomorrow", CTX)
+    assert len(fake.requests) == backend.attempts == 3
+    assert caught.value.backend == "ollama"
+    assert "model runner crashed" in str(caught.value)
+
+
+async def test_client_error_is_not_retried(fake: FakeOllama, backend: OllamaUnderstander) -> None:
+    fake.fail_with = 404  # e.g. the model is not pulled: retrying cannot help
+    with pytest.raises(UnderstandingUnavailable):
+        await backend.understand("buy milk tomorrow", CTX)
+    assert len(fake.requests) == 1
+
+
+async def test_unreachable_server_is_unavailable() -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    backend = OllamaUnderstander(
+        base_url=f"http://127.0.0.1:{port}", model=MODEL, attempts=2, backoff_seconds=0.0
+    )
+    with pytest.raises(UnderstandingUnavailable):
+        await backend.understand("buy milk", CTX)
+
+
+def test_factory_names() -> None:
+    from skills.understanding import RulesUnderstander
+
+    kwargs = {"ollama_base_url": "http://127.0.0.1:11434", "ollama_model": MODEL}
+    assert isinstance(make_understander("rules", **kwargs), RulesUnderstander)
+    with pytest.raises(ValueError, match="unknown understanding backend"):
+        make_understander("gpt", **kwargs)
