@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, Gauge
 
 from api import problems
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import auth, ops, tasks
+from api.routes import audit, auth, ops, tasks, ws
 from api.services import Services
 from runtime.settings import Settings, get_settings
 
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services.extras.update(registry=registry, outbox_backlog=outbox_backlog)
         app.state.services = services
         if services.broker is not None:
+            ws.attach_live_updates(app, services.broker)
             await services.broker.start()
         try:
             yield
@@ -50,5 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(auth.router)
     app.include_router(tasks.router)
+    app.include_router(audit.router)
+    app.include_router(ws.router)
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
     return app

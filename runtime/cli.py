@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -87,6 +88,58 @@ def migrate() -> None:
 
     applied = asyncio.run(main())
     typer.echo(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+
+
+class ConsumerName(StrEnum):
+    notification = "notification"
+    recurring = "recurring"
+    audit = "audit"
+
+
+@app.command()
+def consumer(name: Annotated[ConsumerName, typer.Argument(help="which consumer to run")]) -> None:
+    """Run one event consumer (its own process, health and metrics on HTTP_PORT)."""
+    from consumers.apps import APPS
+    from consumers.common.runtime import ConsumerService
+
+    _logging(name.value)
+    service = ConsumerService(APPS[name.value](), get_settings())
+    asyncio.run(service.run_until_signalled())
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain; exits 1 where it is broken."""
+    from consumers.audit.verify_cli import verify_database
+
+    url = get_settings().database_url
+    if not url:
+        raise typer.BadParameter("DATABASE_URL is not set")
+    result = asyncio.run(verify_database(url))
+    for br in result.breaks:
+        typer.echo(f"broken at entry {br.seq}: {br.reason}", err=True)
+    if not result.ok:
+        typer.echo(f"audit log BROKEN ({result.entries} entries checked)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {result.entries} entries, head {result.head}")
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    topic: Annotated[str, typer.Argument(help="e.g. task-events (or task-events.dlq)")],
+) -> None:
+    """Republish a dead-letter topic's messages to their original topic."""
+    from consumers.common.dlq_replay import replay, source_topic
+
+    bootstrap = get_settings().kafka_bootstrap_servers
+    if not bootstrap:
+        raise typer.BadParameter("KAFKA_BOOTSTRAP_SERVERS is not set")
+    try:
+        target = source_topic(topic)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    count = asyncio.run(replay(bootstrap, target))
+    typer.echo(f"replayed {count} message(s) from {target}.dlq to {target}")
 
 
 def main() -> None:  # pragma: no cover - console script shim

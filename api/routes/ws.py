@@ -1,0 +1,213 @@
+"""Live updates: `/v1/ws` pushes each task-updates event to its user's open sockets.
+
+Auth: a JWT as `?token=`, as `Sec-WebSocket-Protocol: bearer, <jwt>` (browsers cannot set
+headers on a WebSocket), or as `Authorization: Bearer <jwt>`.
+
+Resuming: a client reconnecting with `?last_event_id=` (or a `Last-Event-ID` header) first gets
+what it missed, from a bounded in-memory replay buffer per user in this API process. If that id is
+no longer (or never was) in the buffer — an API restart, another replica, a long absence — the
+socket says `{"type": "resync"}` first, and the client refetches over REST. The buffer is the
+live feed itself, so it holds exactly what the sockets were sent, with no lag behind them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, WebSocket
+from faststream.kafka import KafkaBroker
+from faststream.message import StreamMessage
+
+from api.security import InvalidToken
+from domain.events import CloudEvent, Topic
+from domain.store import NotFound
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["live"])
+
+POLICY_VIOLATION = 1008
+_SUBPROTOCOL = "bearer"
+
+
+@dataclass
+class _Socket:
+    queue: asyncio.Queue[str]
+    overflowed: bool = False
+
+
+@dataclass
+class Subscription:
+    socket: _Socket
+    backlog: list[str]
+    gap: bool
+
+
+@dataclass
+class _UserFeed:
+    replay: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    sockets: set[int] = field(default_factory=set)
+
+
+class LiveHub:
+    """Per user: the open sockets and the last `replay_size` events, in arrival order."""
+
+    def __init__(
+        self, *, replay_size: int = 500, max_users: int = 10_000, queue_size: int = 1000
+    ) -> None:
+        self.replay_size = replay_size
+        self.max_users = max_users
+        self.queue_size = queue_size
+        self._feeds: OrderedDict[str, _UserFeed] = OrderedDict()
+        self._sockets: dict[int, _Socket] = {}
+
+    def _feed(self, user_id: str) -> _UserFeed:
+        feed = self._feeds.get(user_id)
+        if feed is None:
+            feed = self._feeds[user_id] = _UserFeed()
+        self._feeds.move_to_end(user_id)
+        while len(self._feeds) > self.max_users:
+            oldest, old = next(iter(self._feeds.items()))
+            if old.sockets:  # never forget a user who is connected
+                break
+            del self._feeds[oldest]
+        return feed
+
+    def publish(self, event: CloudEvent) -> None:
+        feed = self._feed(event.userid)
+        if event.id in feed.replay:
+            return  # a redelivered event: sockets have it already
+        text = event.to_json().decode()
+        feed.replay[event.id] = text
+        while len(feed.replay) > self.replay_size:
+            feed.replay.popitem(last=False)
+        for key in feed.sockets:
+            socket = self._sockets[key]
+            try:
+                socket.queue.put_nowait(text)
+            except asyncio.QueueFull:
+                socket.overflowed = True  # a stalled client resyncs rather than missing events
+
+    @contextlib.contextmanager
+    def subscribe(self, user_id: str, last_event_id: str | None) -> Iterator[Subscription]:
+        # No await between reading the backlog and registering: nothing slips in between.
+        feed = self._feed(user_id)
+        socket = _Socket(asyncio.Queue(self.queue_size))
+        backlog: list[str] = []
+        gap = False
+        if last_event_id:
+            ids = list(feed.replay)
+            if last_event_id in feed.replay:
+                start = ids.index(last_event_id) + 1
+                backlog = [feed.replay[i] for i in ids[start:]]
+            else:
+                gap = True
+        key = id(socket)
+        self._sockets[key] = socket
+        feed.sockets.add(key)
+        try:
+            yield Subscription(socket, backlog, gap)
+        finally:
+            feed.sockets.discard(key)
+            del self._sockets[key]
+
+    def connected(self, user_id: str) -> int:
+        feed = self._feeds.get(user_id)
+        return len(feed.sockets) if feed else 0
+
+
+async def _decode(msg: StreamMessage[Any]) -> Any:
+    # Structured-mode CloudEvents arrive as `application/cloudevents+json`, which FastStream
+    # would not decode as JSON by itself.
+    return json.loads(msg.body)
+
+
+def attach_live_updates(app: FastAPI, broker: KafkaBroker) -> LiveHub:
+    """Subscribe this API process to task-updates (before the broker starts).
+
+    No consumer group: every API replica must see every event, and a live feed starts at the
+    latest offset; missed history is the REST API's job.
+    """
+    hub = LiveHub()
+    app.state.live_hub = hub
+
+    @broker.subscriber(Topic.TASK_UPDATES.value, auto_offset_reset="latest", decoder=_decode)
+    async def fan_out(event: CloudEvent) -> None:
+        hub.publish(event)
+
+    return hub
+
+
+def _credentials(websocket: WebSocket, token: str | None) -> tuple[str | None, str | None]:
+    """(token, subprotocol to accept with)."""
+    if token:
+        return token, None
+    offered = [p.strip() for p in websocket.headers.get("sec-websocket-protocol", "").split(",")]
+    if _SUBPROTOCOL in offered:
+        rest = [p for p in offered if p and p != _SUBPROTOCOL]
+        return (rest[0] if rest else None), _SUBPROTOCOL
+    auth = websocket.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip(), None
+    return None, None
+
+
+@router.websocket("/v1/ws")
+async def live(
+    websocket: WebSocket, token: str | None = None, last_event_id: str | None = None
+) -> None:
+    services = websocket.app.state.services
+    hub: LiveHub | None = getattr(websocket.app.state, "live_hub", None)
+    raw, subprotocol = _credentials(websocket, token)
+    try:
+        if raw is None:
+            raise InvalidToken("no token")
+        user_id: uuid.UUID = services.tokens.verify(raw)
+        await services.users.get(user_id)
+    except (InvalidToken, NotFound):
+        # Closing before accepting answers the handshake with 403: no socket for strangers.
+        await websocket.close(code=POLICY_VIOLATION)
+        return
+    await websocket.accept(subprotocol=subprotocol)
+    if hub is None:
+        await websocket.send_json({"type": "unavailable", "detail": "no broker configured"})
+        await websocket.close()
+        return
+    resume_from = last_event_id or websocket.headers.get("last-event-id")
+    with hub.subscribe(str(user_id), resume_from) as sub:
+        if sub.gap:
+            await websocket.send_json({"type": "resync", "last_event_id": resume_from})
+        for text in sub.backlog:
+            await websocket.send_text(text)
+        await _pump(websocket, sub.socket)
+
+
+async def _pump(websocket: WebSocket, socket: _Socket) -> None:
+    async def send() -> None:
+        while True:
+            text = await socket.queue.get()
+            if socket.overflowed:
+                await websocket.send_json({"type": "resync", "reason": "client too slow"})
+                socket.overflowed = False
+            await websocket.send_text(text)
+
+    async def receive() -> None:
+        # Client messages carry nothing we act on; reading them notices the disconnect.
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+
+    tasks = [asyncio.create_task(send()), asyncio.create_task(receive())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

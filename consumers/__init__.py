@@ -1,0 +1,1 @@
+"""Event consumers, each its own FastStream process: notification, recurring, audit."""

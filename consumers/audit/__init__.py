@@ -1,0 +1,1 @@
+"""The audit consumer: every topic into an append-only, hash-chained log."""

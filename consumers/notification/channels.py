@@ -1,0 +1,116 @@
+"""Where a reminder goes outside the system: e-mail (SMTP) and a webhook.
+
+Each channel raises ChannelError on failure; the deliverer retries it with backoff. The in-app
+channel is the `reminder.fired` event, written with the delivery's outcome (see scheduler.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from typing import Protocol
+
+import aiosmtplib
+import httpx
+import pendulum
+
+from consumers.notification.schedule import DueReminder
+from runtime.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    user_id: uuid.UUID
+    email: str
+    timezone: str
+    locale: str
+    channels: tuple[str, ...]
+    webhook_url: str | None
+
+
+class ChannelError(Exception):
+    """The channel did not take the reminder."""
+
+
+class Channel(Protocol):
+    name: str
+
+    async def send(self, reminder: DueReminder, to: Recipient) -> None: ...
+
+
+def _local(when: datetime | None, tz: str) -> str | None:
+    if when is None:
+        return None
+    return pendulum.instance(when).in_timezone(tz).format("ddd D MMM YYYY, HH:mm zz")
+
+
+class EmailChannel:
+    name = "email"
+
+    def __init__(self, settings: Settings, timeout_s: float) -> None:
+        self.settings = settings
+        self.timeout_s = timeout_s
+
+    def message(self, reminder: DueReminder, to: Recipient) -> EmailMessage:
+        due = _local(reminder.due, to.timezone)
+        msg = EmailMessage()
+        msg["From"] = self.settings.smtp_from
+        msg["To"] = to.email
+        if to.locale == "ur":
+            msg["Subject"] = f"یاد دہانی: {reminder.title}"
+            body = reminder.title + (f"\nآخری وقت: {due}" if due else "")
+        else:
+            msg["Subject"] = f"Reminder: {reminder.title}"
+            body = reminder.title + (f"\nDue: {due}" if due else "")
+        # The same id on a resend lets a mail client fold a duplicate (delivery is at-least-once).
+        msg["Message-ID"] = f"<{reminder.reminder_id}@todo-agent>"
+        msg["X-Todo-Reminder-Id"] = str(reminder.reminder_id)
+        msg["X-Todo-Task-Id"] = str(reminder.task_id)
+        msg.set_content(body)
+        return msg
+
+    async def send(self, reminder: DueReminder, to: Recipient) -> None:
+        s = self.settings
+        try:
+            await aiosmtplib.send(
+                self.message(reminder, to),
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                username=s.smtp_username,
+                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+                start_tls=s.smtp_starttls,
+                timeout=self.timeout_s,
+            )
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise ChannelError(f"SMTP: {exc}") from exc
+
+
+class WebhookChannel:
+    name = "webhook"
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def send(self, reminder: DueReminder, to: Recipient) -> None:
+        if not to.webhook_url:
+            raise ChannelError("webhook channel chosen but no webhook_url set")
+        payload = {
+            "type": "reminder",
+            "reminder_id": str(reminder.reminder_id),
+            "task_id": str(reminder.task_id),
+            "title": reminder.title,
+            "due": reminder.due.isoformat() if reminder.due else None,
+            "fire_at": reminder.fire_at.isoformat(),
+        }
+        try:
+            response = await self.client.post(
+                to.webhook_url,
+                json=payload,
+                headers={"X-Todo-Reminder-Id": str(reminder.reminder_id)},
+            )
+        except httpx.HTTPError as exc:
+            raise ChannelError(f"webhook: {exc!r}") from exc
+        if not response.is_success:
+            raise ChannelError(f"webhook answered {response.status_code}")

@@ -1,0 +1,1 @@
+"""The recurring consumer: the next instance of a recurring task when one is completed."""

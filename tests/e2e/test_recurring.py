@@ -1,0 +1,95 @@
+"""Completing a recurring task creates its next instance, once, through the real broker."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from consumers.recurring.next_instance import next_instance_id
+from domain.events import Topic
+from tests.conftest import User
+from tests.e2e.conftest import events_of, eventually
+
+
+async def _next(user: User, task_id: str) -> dict | None:
+    r = await user.request("GET", f"/v1/tasks/{task_id}")
+    return r.json() if r.status_code == 200 else None
+
+
+async def test_completing_a_recurring_task_creates_the_next_instance(
+    bob: User, running_consumers, bootstrap: str, pool: asyncpg.Pool
+) -> None:
+    # Sunday 25 Oct 2026, 09:00 in New York (EDT); the next Sunday is after the clocks go back.
+    first = (
+        await bob.request(
+            "POST",
+            "/v1/tasks",
+            json={
+                "title": "Call mum",
+                "notes": "ask about the trip",
+                "priority": 2,
+                "tags": ["family"],
+                "due": "2026-10-25T09:00:00",
+                "reminders": [{"offset_minutes": 30}, {"at": "2026-10-25T08:00:00"}],
+                "recurrence": {"rrule": "FREQ=WEEKLY;BYDAY=SU;COUNT=3"},
+            },
+        )
+    ).json()
+    r = await bob.request("POST", f"/v1/tasks/{first['id']}/complete")
+    assert r.status_code == 200, r.text
+
+    second_id = str(next_instance_id(uuid.UUID(first["id"]), 2))
+    second = await eventually(lambda: _next(bob, second_id), what="the second instance")
+    assert second["title"] == "Call mum"
+    assert second["notes"] == "ask about the trip"
+    assert second["priority"] == 2
+    assert second["tags"] == ["family"]
+    assert second["status"] == "open"
+    assert second["due"] == "2026-11-01T14:00:00Z"  # 09:00 EST, not 10:00
+    assert second["recurrence"]["series_id"] == first["id"]
+    assert second["recurrence"]["occurrence"] == 2
+    reminders = second["reminders"]
+    assert [x["offset_minutes"] for x in reminders if x.get("offset_minutes")] == [30]
+    absolute = [x for x in reminders if x.get("at")]
+    assert len(absolute) == 1
+    assert absolute[0]["at"].startswith("2026-11-01T13:00:00")  # 08:00 EST, as on 25 Oct
+
+    # Occurrence 3 is the last one (COUNT=3): completing it creates nothing.
+    await bob.request("POST", f"/v1/tasks/{second_id}/complete")
+    third_id = str(next_instance_id(uuid.UUID(first["id"]), 3))
+    third = await eventually(lambda: _next(bob, third_id), what="the third instance")
+    assert third["due"] == "2026-11-08T14:00:00Z"
+    await bob.request("POST", f"/v1/tasks/{third_id}/complete")
+
+    generated = await events_of(
+        bootstrap, Topic.AUDIT_EVENTS, user_id=bob.id, types={"recurring.generated"}, count=2
+    )
+    assert [e["data"]["occurrence"] for e in generated] == [2, 3]
+    assert generated[0]["data"]["completed_task_id"] == first["id"]
+
+    # A later completion in the same partition proves the last one was consumed.
+    marker = await _complete_daily(bob)
+    await eventually(lambda: _next(bob, marker), what="the marker's next instance")
+    fourth_id = next_instance_id(uuid.UUID(first["id"]), 4)
+    assert await pool.fetchval("SELECT count(*) FROM app.tasks WHERE id = $1", fourth_id) == 0
+    series = await pool.fetchval(
+        "SELECT count(*) FROM app.tasks WHERE series_id = $1", uuid.UUID(first["id"])
+    )
+    assert series == 3
+
+
+async def _complete_daily(user: User) -> str:
+    task = (
+        await user.request(
+            "POST",
+            "/v1/tasks",
+            json={
+                "title": "Marker",
+                "due": "2026-11-20T10:00:00",
+                "recurrence": {"rrule": "FREQ=DAILY"},
+            },
+        )
+    ).json()
+    await user.request("POST", f"/v1/tasks/{task['id']}/complete")
+    return str(next_instance_id(uuid.UUID(task["id"]), 2))
