@@ -253,6 +253,11 @@ _RULES_UR: tuple[_Rule, ...] = (
     # "مجھے دودھ خریدنا ہے": an infinitive + ہے is something the user has to do
     _Rule(Intent.CREATE_TASK, re.compile(r"(?<=نا|نی|نے)\s+(?:ہے|ہیں)" + _END_UR)),
 )
+_ACTS_ON_TASKS = frozenset(
+    {Intent.COMPLETE_TASK, Intent.DELETE_TASK, Intent.REOPEN_TASK, Intent.UPDATE_TASK}
+)
+_INFINITIVE = re.compile(r"(?:کرنا|دینا)\s*[.!?,]*\s*$")
+_REF_MARKER_UR = re.compile(r"(?<!\w)(?:والا|والے|والی|اسے|اس\s+کو|اسکو|سارے|تمام|سب|یہ|وہ)(?!\w)")
 _CREATE_PREFIX_UR = re.compile(r"^\s*(?:نیا\s+کام|کام|ٹاسک|ٹو\s*ڈو)\s*:\s*")
 _ME_UR = re.compile(r"^\s*(?:مجھے|میں\s+نے)\s+")
 _LIST_UR = re.compile(r"(?<!\w)(?:میری\s+|میرے\s+)?(?:فہرست|لسٹ|کاموں\s+کی\s+فہرست)\s+میں(?!\w)")
@@ -267,8 +272,16 @@ def match_intent(doc: Doc, language: str) -> IntentHit | None:
             return IntentHit(Intent.CREATE_TASK)
         for rule in _RULES_UR:
             m = rule.pattern.search(text)
-            if m and (rule.needs is None or rule.needs.search(text)):
-                return _hit(doc, rule, m, language)
+            if not m or (rule.needs is not None and not rule.needs.search(text)):
+                continue
+            # an infinitive ("رپورٹ مکمل کرنا") is a to-do's title unless a task is pointed at
+            if (
+                rule.intent in _ACTS_ON_TASKS
+                and _INFINITIVE.search(m.group(0))
+                and not _REF_MARKER_UR.search(text)
+            ):
+                continue
+            return _hit(doc, rule, m, language)
     for rule in _RULES_EN:
         m = rule.pattern.search(text)
         if m and (rule.needs is None or rule.needs.search(text)):
