@@ -9,8 +9,9 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Gauge
 
 from api import problems
+from api.agent import build_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import audit, auth, ops, tasks, ws
+from api.routes import audit, auth, chat, ops, tasks, ws
 from api.services import Services
 from runtime.settings import Settings, get_settings
 
@@ -26,16 +27,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "outbox_backlog", "Events committed but not yet published", registry=registry
     )
 
+    services_ref: dict[str, Services] = {}
+    mcp = build_mcp(services_ref, settings.public_url, _verifier(services_ref))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = await Services.open(settings)
         services.extras.update(registry=registry, outbox_backlog=outbox_backlog)
         app.state.services = services
+        services_ref["services"] = services
         if services.broker is not None:
             ws.attach_live_updates(app, services.broker)
             await services.broker.start()
         try:
-            yield
+            async with open_agent(services, mcp) as chat_service:
+                app.state.chat = chat_service
+                yield
         finally:
             if services.broker is not None:
                 await services.broker.stop()
@@ -53,5 +60,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tasks.router)
     app.include_router(audit.router)
     app.include_router(ws.router)
+    app.include_router(chat.router)
+    app.mount("/mcp", mcp.streamable_http_app())
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
     return app
+
+
+def _verifier(services_ref: dict[str, Services]):
+    def verify(token: str):
+        return services_ref["services"].tokens.verify(token)
+
+    return verify

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     http_port: int = Field(default=8080, description="health/metrics port of relay and consumers")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="where clients reach the API (MCP metadata)"
+    )
 
     # Language understanding
     nlu_backend: Literal["rules", "ollama"] = "rules"

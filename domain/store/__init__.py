@@ -1,5 +1,6 @@
 """The Postgres task store: pool, migrations, users, tasks (with their outbox events)."""
 
+from domain.store.conversations import Conversation, ConversationStore, Message
 from domain.store.errors import (
     AlreadyExists,
     InvalidChange,
@@ -17,8 +18,11 @@ from domain.store.users import UserStore
 
 __all__ = [
     "AlreadyExists",
+    "Conversation",
+    "ConversationStore",
     "InvalidChange",
     "InvalidCursor",
+    "Message",
     "Meta",
     "NotFound",
     "Outbox",

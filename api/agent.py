@@ -1,0 +1,51 @@
+"""The agent side of the API: the MCP server (mounted at /mcp and used in process by the graph),
+the checkpointer, the compiled orchestrator and the chat service, all tied to the lifespan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from mcp.server.fastmcp import FastMCP
+
+from api.services import Services
+from domain.store import ConversationStore, Outbox
+from graph.checkpointer import open_checkpointer
+from graph.graph import make_builder
+from graph.nodes import Deps
+from graph.service import ChatService
+from tools.client import HostedToolbox
+from tools.server import build_server
+
+
+def build_mcp(services_ref: dict[str, Services], public_url: str, verify) -> FastMCP:
+    """One MCP server per app; its stores are looked up once the lifespan has built them."""
+    return build_server(
+        lambda: services_ref["services"].tasks,
+        lambda: services_ref["services"].users,
+        verify_token=verify,
+        public_url=public_url,
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_agent(services: Services, mcp: FastMCP) -> AsyncIterator[ChatService]:
+    settings = services.settings
+    assert settings.database_url is not None
+    host = HostedToolbox(mcp)
+    toolbox = await host.start()
+    deps = Deps(toolbox=toolbox, outbox=Outbox(services.pool))
+
+    async def provide() -> Deps:
+        return deps
+
+    try:
+        async with (
+            open_checkpointer(settings.database_url, max_size=settings.db_pool_max) as saver,
+            mcp.session_manager.run(),
+        ):
+            graph = make_builder(provide).compile(checkpointer=saver, name="todo_orchestrator")
+            yield ChatService(graph, ConversationStore(services.pool), settings)
+    finally:
+        await host.stop()

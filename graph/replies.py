@@ -1,0 +1,143 @@
+"""What the assistant says, in the user's language (English or Urdu), with times in their zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+_UR_DAYS = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"]
+_UR_MONTHS = [
+    "جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون",
+    "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر",
+]  # fmt: skip
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "created": "Added “{title}”{due}.",
+        "created_recurring": "Added “{title}”, repeating {rule}; next: {next}.",
+        "updated": "Updated “{title}”{due}.",
+        "completed": "Marked “{title}” as done.",
+        "completed_next": "Marked “{title}” as done. The next one is due {next}.",
+        "reopened": "Reopened “{title}”.",
+        "deleted": "Deleted “{title}”.",
+        "deleted_many": "Deleted {count} tasks.",
+        "reminder_set": "I'll remind you about “{title}” {when}.",
+        "reminder_offset": "{minutes} before it is due",
+        "reminder_at": "at {at}",
+        "reminder_due": "when it is due",
+        "listed_none": "You have no tasks that match.",
+        "listed": "You have {count} task(s):\n{lines}",
+        "due": ", due {when}",
+        "ask_title": "What should the task be called?",
+        "ask_target": "Which task do you mean?",
+        "ask_when": "When should I remind you?",
+        "ask_changes": "What should I change about “{title}”?",
+        "ask_which": "Which one do you mean?\n{options}\nReply with the number or the name.",
+        "ask_confirm_bulk": "Delete all {count} of your tasks? This cannot be undone. (yes/no)",
+        "ask_confirm_create": "Shall I add “{title}” as a task? (yes/no)",
+        "no_match": "I couldn't find a task matching “{text}”.",
+        "no_last": "I'm not sure which task you mean; please name it.",
+        "cancelled": "OK, I won't do that.",
+        "failed": "I couldn't do that: {error}",
+        "nothing_to_delete": "You have no tasks to delete.",
+        "help": (
+            "I can keep your tasks. Try:\n"
+            "• “buy milk tomorrow at 5pm #shopping p1”\n"
+            "• “remind me to call mom every sunday at 7pm”\n"
+            "• “move the dentist to friday”, “mark buy milk as done”\n"
+            "• “what's due this week?”, “delete it”"
+        ),
+        "unknown": "Sorry, I didn't understand that. Say “help” to see what I can do.",
+    },
+    "ur": {
+        "created": "“{title}” شامل کر دیا{due}۔",
+        "created_recurring": "“{title}” شامل کر دیا، {rule}؛ اگلی بار: {next}۔",
+        "updated": "“{title}” بدل دیا{due}۔",
+        "completed": "“{title}” مکمل کر دیا۔",
+        "completed_next": "“{title}” مکمل کر دیا۔ اگلی بار: {next}۔",
+        "reopened": "“{title}” دوبارہ کھول دیا۔",
+        "deleted": "“{title}” حذف کر دیا۔",
+        "deleted_many": "{count} کام حذف کر دیے۔",
+        "reminder_set": "میں آپ کو “{title}” کی یاد {when} دلاؤں گا۔",
+        "reminder_offset": "وقت سے {minutes} پہلے",
+        "reminder_at": "{at}",
+        "reminder_due": "مقررہ وقت پر",
+        "listed_none": "ایسا کوئی کام نہیں ملا۔",
+        "listed": "آپ کے {count} کام ہیں:\n{lines}",
+        "due": "، {when} تک",
+        "ask_title": "کام کا نام کیا رکھوں؟",
+        "ask_target": "آپ کون سا کام کہہ رہے ہیں؟",
+        "ask_when": "میں کب یاد دلاؤں؟",
+        "ask_changes": "“{title}” میں کیا بدلوں؟",
+        "ask_which": "آپ کون سا کام کہہ رہے ہیں؟\n{options}\nنمبر یا نام لکھیں۔",
+        "ask_confirm_bulk": (
+            "کیا آپ کے تمام {count} کام حذف کر دوں؟ یہ واپس نہیں ہو سکے گا۔ (ہاں/نہیں)"
+        ),
+        "ask_confirm_create": "کیا “{title}” کو کام کے طور پر شامل کر دوں؟ (ہاں/نہیں)",
+        "no_match": "“{text}” سے ملتا کوئی کام نہیں ملا۔",
+        "no_last": "معلوم نہیں آپ کون سا کام کہہ رہے ہیں؛ براہ کرم اس کا نام لکھیں۔",
+        "cancelled": "ٹھیک ہے، یہ نہیں کروں گا۔",
+        "failed": "یہ نہیں ہو سکا: {error}",
+        "nothing_to_delete": "حذف کرنے کے لیے کوئی کام نہیں۔",
+        "help": (
+            "میں آپ کے کام سنبھال سکتا ہوں۔ مثلاً:\n"
+            "• “کل شام 5 بجے دودھ خریدنا #گھر”\n"
+            "• “ہر اتوار شام 7 بجے امی کو فون کرنا یاد دلانا”\n"
+            "• “ڈینٹسٹ والا کام جمعہ پر منتقل کرو”، “دودھ والا کام مکمل کر دو”\n"
+            "• “آج کے کام دکھاؤ”، “اسے حذف کرو”"
+        ),
+        "unknown": "معاف کیجیے، بات سمجھ نہیں آئی۔ “مدد” لکھیں تو بتاؤں کہ کیا کر سکتا ہوں۔",
+    },
+}
+
+
+def say(lang: str, key: str, **values: Any) -> str:
+    return TEXT.get(lang, TEXT["en"])[key].format(**values)
+
+
+def when(value: str | datetime | None, tz: str, lang: str, *, all_day: bool = False) -> str:
+    """A moment as a person reads it in their zone, e.g. 'Thu 26 Nov, 5:00 PM'."""
+    if value is None:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(ZoneInfo(tz))
+    if lang == "ur":
+        day = f"{_UR_DAYS[local.weekday()]} {local.day} {_UR_MONTHS[local.month - 1]}"
+        return day if all_day else f"{day}، {local:%H:%M}"
+    day = f"{local:%a} {local.day} {local:%b}"
+    return day if all_day else f"{day}, {local:%-I:%M %p}"
+
+
+def due_suffix(task: dict[str, Any], tz: str, lang: str) -> str:
+    if not task.get("due"):
+        return ""
+    return say(lang, "due", when=when(task["due"], tz, lang, all_day=task.get("all_day", False)))
+
+
+def minutes_phrase(minutes: int, lang: str) -> str:
+    if lang == "ur":
+        if minutes % 1440 == 0:
+            return f"{minutes // 1440} دن"
+        if minutes % 60 == 0:
+            return f"{minutes // 60} گھنٹے"
+        return f"{minutes} منٹ"
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return f"{days} day{'s' if days > 1 else ''}"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours > 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def task_lines(tasks: list[dict[str, Any]], tz: str, lang: str, limit: int = 10) -> str:
+    lines = []
+    for i, task in enumerate(tasks[:limit], start=1):
+        mark = "✓ " if task.get("status") == "done" else ""
+        due = task.get("due")
+        suffix = f" — {when(due, tz, lang, all_day=task.get('all_day', False))}" if due else ""
+        lines.append(f"{i}. {mark}{task['title']}{suffix}")
+    if len(tasks) > limit:
+        lines.append("…")
+    return "\n".join(lines)

@@ -1,0 +1,165 @@
+"""One chat turn: find (or open) the caller's conversation, run or resume its graph thread,
+remember the exchange. The thread id is the conversation id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from domain.models import User
+from domain.store import ConversationStore
+from graph.context import Context
+from runtime.settings import Settings
+
+# "exit" writes one checkpoint a turn (and on interrupt) instead of one per step: measured in
+# bench/bench_chat.py, it is the difference between the checkpointer dominating a turn or not.
+DURABILITY = "exit"
+
+
+@dataclass
+class ChatResult:
+    conversation_id: uuid.UUID
+    reply: str
+    language: str
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    question: dict[str, Any] | None = None
+
+
+class ChatService:
+    def __init__(
+        self, graph: CompiledStateGraph, conversations: ConversationStore, settings: Settings
+    ) -> None:
+        self.graph = graph
+        self.conversations = conversations
+        self.settings = settings
+        # Two turns of one conversation must not interleave; one lock per live conversation.
+        self._locks: dict[uuid.UUID, asyncio.Lock] = {}
+
+    def _context(
+        self, user: User, conversation_id: uuid.UUID, correlation_id: str | None,
+        now: datetime | None,
+    ) -> Context:  # fmt: skip
+        s = self.settings
+        return Context(
+            user_id=str(user.id),
+            timezone=user.timezone,
+            locale=user.locale,
+            now=now,
+            conversation_id=str(conversation_id),
+            correlation_id=correlation_id,
+            nlu_backend=s.nlu_backend,
+            ollama_model=s.ollama_model,
+            ollama_base_url=s.ollama_base_url,
+            clarify_threshold=s.clarify_threshold,
+        )
+
+    def _lock(self, conversation_id: uuid.UUID) -> asyncio.Lock:
+        if len(self._locks) > 10_000:
+            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+        return self._locks.setdefault(conversation_id, asyncio.Lock())
+
+    async def turn(
+        self,
+        user: User,
+        message: str,
+        conversation_id: uuid.UUID | None = None,
+        *,
+        correlation_id: str | None = None,
+        now: datetime | None = None,
+    ) -> ChatResult:
+        conversation = await self.conversations.open(user.id, conversation_id)
+        async with self._lock(conversation.id):
+            payload: Any = (
+                Command(resume=message) if conversation.awaiting_reply else {"message": message}
+            )
+            out = await self.graph.ainvoke(
+                payload,
+                {"configurable": {"thread_id": str(conversation.id)}},
+                context=self._context(user, conversation.id, correlation_id, now),
+                durability=DURABILITY,
+            )
+            return await self._finish(conversation.id, message, out)
+
+    async def stream(
+        self,
+        user: User,
+        message: str,
+        conversation_id: uuid.UUID | None = None,
+        *,
+        correlation_id: str | None = None,
+        now: datetime | None = None,
+    ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """(event name, data) pairs: each node's update as it happens, then the result."""
+        conversation = await self.conversations.open(user.id, conversation_id)
+        async with self._lock(conversation.id):
+            payload: Any = (
+                Command(resume=message) if conversation.awaiting_reply else {"message": message}
+            )
+            final: dict[str, Any] = {}
+            async for mode, chunk in self.graph.astream(
+                payload,
+                {"configurable": {"thread_id": str(conversation.id)}},
+                context=self._context(user, conversation.id, correlation_id, now),
+                durability=DURABILITY,
+                stream_mode=["updates", "values"],
+            ):
+                if mode == "values":
+                    final = chunk
+                    continue
+                for node, update in chunk.items():
+                    if node == "__interrupt__":
+                        final = {**final, "__interrupt__": update}
+                        continue
+                    yield "update", {"node": node, "update": _public(update)}
+            result = await self._finish(conversation.id, message, final)
+            yield "result", _result_json(result)
+
+    async def _finish(
+        self, conversation_id: uuid.UUID, message: str, out: dict[str, Any]
+    ) -> ChatResult:
+        interrupts = out.get("__interrupt__") or ()
+        question = interrupts[0].value if interrupts else None
+        reply = question["text"] if question else out.get("reply", "")
+        result = ChatResult(
+            conversation_id=conversation_id,
+            reply=reply,
+            language=out.get("language") or "en",
+            actions=[] if question else out.get("actions", []),
+            tasks=[] if question else out.get("tasks", []),
+            question=question,
+        )
+        await self.conversations.record_turn(
+            conversation_id,
+            message,
+            reply,
+            {"actions": result.actions, "question": question is not None},
+            awaiting_reply=question is not None,
+        )
+        return result
+
+
+def _public(update: Any) -> Any:
+    """Node updates as clients may see them (no internal plans)."""
+    if not isinstance(update, dict):
+        return update
+    return {k: v for k, v in update.items() if k not in ("plan",)}
+
+
+def _result_json(result: ChatResult) -> dict[str, Any]:
+    return {
+        "conversation_id": str(result.conversation_id),
+        "reply": result.reply,
+        "language": result.language,
+        "actions": result.actions,
+        "tasks": result.tasks,
+        "awaiting_reply": result.question is not None,
+    }

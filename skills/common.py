@@ -1,0 +1,45 @@
+"""What every skill subgraph shares: its input, and understanding the text when used alone.
+
+Inside the orchestrator a skill receives the message already understood (one parse a turn);
+alone (tests, evals, Studio) it understands the text itself with the rules backend.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NotRequired, TypedDict
+
+from skills.understanding import ParseContext, Understanding, understand_sync
+
+
+class SkillInput(TypedDict):
+    text: str
+    now: NotRequired[str]  # ISO 8601 with offset; default: the current time
+    timezone: NotRequired[str]
+    locale: NotRequired[str]
+    understanding: NotRequired[dict[str, Any]]
+
+
+class SkillState(SkillInput, total=False):
+    result: dict[str, Any]
+
+
+def parse_context(state: SkillInput) -> ParseContext:
+    now = state.get("now")
+    moment = datetime.fromisoformat(now) if now else datetime.now().astimezone()
+    return ParseContext(
+        now=moment, timezone=state.get("timezone", "UTC"), locale=state.get("locale", "en")
+    )
+
+
+def understood(state: SkillInput) -> Understanding:
+    if (given := state.get("understanding")) is not None:
+        return Understanding.model_validate(given)
+    return understand_sync(state["text"], parse_context(state))
+
+
+def understand(state: SkillState) -> dict[str, Any]:
+    """Node: make sure the state carries an understanding."""
+    if state.get("understanding") is not None:
+        return {}
+    return {"understanding": understood(state).model_dump(mode="json")}

@@ -1,0 +1,41 @@
+"""The task skill: title, notes, priority, tags and due date/time, with a confidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.graph import END, START, StateGraph
+from pydantic import BaseModel, Field
+
+from skills.common import SkillInput, SkillState, understand, understood
+from skills.understanding import Intent, TaskFields, TaskRef
+
+
+class TaskSkillResult(BaseModel):
+    intent: Intent
+    fields: TaskFields
+    target: TaskRef | None = None
+    missing: list[str] = Field(default_factory=list)
+    confidence: float = Field(ge=0, le=1)
+
+
+class TaskSkillOutput(SkillInput, total=False):
+    result: dict[str, Any]
+
+
+def shape(state: SkillState) -> dict[str, Any]:
+    u = understood(state)
+    result = TaskSkillResult(
+        intent=u.intent, fields=u.task, target=u.target, missing=u.missing,
+        confidence=u.confidence,
+    )  # fmt: skip
+    return {"result": result.model_dump(mode="json")}
+
+
+builder = StateGraph(SkillState, input_schema=SkillInput, output_schema=TaskSkillOutput)
+builder.add_node("understand", understand)
+builder.add_node("shape", shape)
+builder.add_edge(START, "understand")
+builder.add_edge("understand", "shape")
+builder.add_edge("shape", END)
+graph = builder.compile(name="task_skill")
