@@ -63,8 +63,11 @@ async def test_a_conversation_that_creates_lists_updates_completes_and_deletes(
     assert [c["id"] for c in convs] == [conv]
     history = (await alice.request("GET", f"/v1/conversations/{conv}/messages")).json()
     assert len(history) == 12
-    assert history[0] == {**history[0], "role": "user",
-                          "content": "buy milk tomorrow at 5pm #shopping p1"}
+    assert history[0] == {
+        **history[0],
+        "role": "user",
+        "content": "buy milk tomorrow at 5pm #shopping p1",
+    }
 
 
 async def test_a_missing_title_is_asked_for_and_the_answer_resumes_the_turn(alice: User) -> None:
@@ -149,7 +152,8 @@ async def test_chat_cannot_reach_another_users_tasks_or_conversations(
     assert attempt["actions"] == []
     assert [t["title"] for t in await open_tasks(alice)] == ["alice's private plan"]
     hijack = await bob.request(
-        "POST", "/v1/chat",
+        "POST",
+        "/v1/chat",
         json={"message": "delete all my tasks", "conversation_id": mine["conversation_id"]},
     )
     assert hijack.status_code == 404
@@ -159,7 +163,9 @@ async def test_chat_cannot_reach_another_users_tasks_or_conversations(
 
 async def test_the_stream_sends_each_step_then_the_result(alice: User) -> None:
     async with alice.client.stream(
-        "POST", "/v1/chat/stream", json={"message": "add water the plants"},
+        "POST",
+        "/v1/chat/stream",
+        json={"message": "add water the plants"},
         headers=alice.headers,
     ) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
@@ -178,7 +184,8 @@ async def test_bad_chat_input_is_a_clear_error(alice: User) -> None:
     empty = await alice.request("POST", "/v1/chat", json={"message": ""})
     assert empty.status_code == 422
     unknown = await alice.request(
-        "POST", "/v1/chat",
+        "POST",
+        "/v1/chat",
         json={"message": "hi", "conversation_id": "00000000-0000-0000-0000-000000000000"},
     )
     assert unknown.status_code == 404
