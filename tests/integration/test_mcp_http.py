@@ -1,0 +1,95 @@
+"""The MCP endpoint at /mcp through the official `mcp` client over streamable HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.conftest import User
+
+
+async def call(api_url: str, token: str | None, tool: str, args: dict) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with (
+        httpx.AsyncClient(headers=headers, timeout=10) as client,
+        streamable_http_client(f"{api_url}/mcp/", http_client=client) as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        result = await session.call_tool(tool, args)
+        assert not result.isError, result.content
+        return json.loads(result.content[0].text)
+
+
+async def test_any_mcp_client_manages_the_users_own_tasks(api_url: str, alice: User, bob: User):
+    async with (
+        httpx.AsyncClient(headers=alice.headers, timeout=10) as client,
+        streamable_http_client(f"{api_url}/mcp/", http_client=client) as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        names = {t.name for t in (await session.list_tools()).tools}
+        assert names == {
+            "create_task",
+            "update_task",
+            "complete_task",
+            "reopen_task",
+            "delete_task",
+            "set_reminder",
+            "list_tasks",
+        }
+        made = await session.call_tool(
+            "create_task", {"title": "via MCP", "due": "2026-12-01T09:00:00+05:00"}
+        )
+        task = json.loads(made.content[0].text)
+        assert task["due"] == "2026-12-01T04:00:00Z"
+
+    rest = await alice.request("GET", f"/v1/tasks/{task['id']}")
+    assert rest.json()["title"] == "via MCP"
+    # Bob's token sees none of it, whatever arguments he sends.
+    theirs = await call(api_url, bob.token, "list_tasks", {})
+    assert theirs["tasks"] == []
+    headers = {"Authorization": f"Bearer {bob.token}"}
+    async with (
+        httpx.AsyncClient(headers=headers, timeout=10) as client,
+        streamable_http_client(f"{api_url}/mcp/", http_client=client) as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        denied = await session.call_tool("delete_task", {"task_id": task["id"]})
+        assert denied.isError
+        assert "no task" in denied.content[0].text
+    still = await alice.request("GET", f"/v1/tasks/{task['id']}")
+    assert still.status_code == 200
+
+
+@pytest.mark.parametrize("token", [None, "not-a-jwt"])
+async def test_a_missing_or_wrong_token_is_refused(api_url: str, token: str | None) -> None:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(timeout=10) as client:
+        r = await client.post(
+            f"{api_url}/mcp/",
+            headers={
+                **headers,
+                "Accept": "application/json, text/event-stream",
+                "Content-Type": "application/json",
+            },
+            json={
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "t", "version": "1"},
+                },
+            },
+        )
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"].startswith("Bearer")
+    with pytest.raises(BaseException):  # noqa: B017 - the client surfaces 401 as an error group
+        await call(api_url, token, "list_tasks", {})
