@@ -91,7 +91,8 @@ async def test_an_ambiguous_reference_asks_which_one(alice: User) -> None:
     await say(alice, "add pay water bill")
     which = await say(alice, "delete pay bill")
     assert which["awaiting_reply"] is True
-    assert "1." in which["reply"] and "2." in which["reply"]
+    assert "1." in which["reply"]
+    assert "2." in which["reply"]
     chosen = await say(alice, "2", which["conversation_id"])
     assert chosen["actions"][0]["action"] == "deleted"
     left = {t["title"] for t in await open_tasks(alice)}
