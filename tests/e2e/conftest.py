@@ -16,6 +16,7 @@ from email import message_from_bytes
 from email.message import Message
 from typing import Any, TypeVar
 
+import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -23,8 +24,10 @@ from consumers.apps import APPS
 from consumers.common.runtime import ConsumerService
 from consumers.common.settings import ConsumerSettings
 from domain.relay import OutboxRelay
+from domain.store import create_pool, migrate
 from runtime.embedded import free_port
 from runtime.settings import Settings
+from tests.conftest import _with_database
 
 T = TypeVar("T")
 
@@ -69,6 +72,21 @@ def consumer_settings(**overrides: Any) -> ConsumerSettings:
         **overrides,
     }
     return ConsumerSettings(**values)
+
+
+@pytest.fixture
+async def own_database(postgres_server: str) -> AsyncIterator[tuple[str, asyncpg.Pool]]:
+    """A migrated database of its own (URL and pool), for tests that must be its only writer."""
+    name = f"e2e_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(postgres_server)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    url = _with_database(postgres_server, name)
+    pool = await create_pool(url, min_size=1, max_size=4)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    yield url, pool
+    await pool.close()
 
 
 @pytest.fixture(scope="package")

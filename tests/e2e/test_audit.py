@@ -8,15 +8,13 @@ import os
 import sys
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
 
 from consumers.audit import chain
 from domain.events import new_event, task_subject
-from domain.store import create_pool, migrate
-from tests.conftest import User, _with_database
+from tests.conftest import User
 from tests.e2e.conftest import eventually
 
 STEPS = Counter(
@@ -104,23 +102,8 @@ async def _cli(*args: str, database_url: str) -> tuple[int, str]:
     return proc.returncode or 0, out.decode()
 
 
-@pytest.fixture
-async def audit_db(postgres_server: str) -> AsyncIterator[tuple[str, asyncpg.Pool]]:
-    """A database of its own: this test breaks the chain on purpose."""
-    name = f"audit_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(postgres_server)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    url = _with_database(postgres_server, name)
-    pool = await create_pool(url, min_size=1, max_size=2)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    yield url, pool
-    await pool.close()
-
-
-async def test_the_log_refuses_changes_and_verify_catches_tampering(audit_db) -> None:
-    url, pool = audit_db
+async def test_the_log_refuses_changes_and_verify_catches_tampering(own_database) -> None:
+    url, pool = own_database  # this test breaks the chain on purpose
     user = str(uuid.uuid4())
     async with pool.acquire() as conn:
         for i in range(3):
