@@ -13,6 +13,7 @@ from api.agent import build_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
 from api.routes import audit, auth, chat, ops, tasks, ws
 from api.services import Services
+from runtime.logging import setup_logging
 from runtime.settings import Settings, get_settings
 
 DESCRIPTION = """A chat-first todo assistant. Log in at `/v1/auth/login`, then send
@@ -21,6 +22,8 @@ DESCRIPTION = """A chat-first todo assistant. Log in at `/v1/auth/login`, then s
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # Worker processes (uvicorn --workers) import this factory afresh: log the same way there.
+    setup_logging("api", level=settings.log_level, as_json=settings.log_json)
     registry = CollectorRegistry()
     http_metrics = HttpMetrics(registry)
     outbox_backlog = Gauge(

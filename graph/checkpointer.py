@@ -9,6 +9,8 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+_SETUP_LOCK = 7_242_003
+
 
 @contextlib.asynccontextmanager
 async def open_checkpointer(
@@ -28,7 +30,14 @@ async def open_checkpointer(
     await pool.open()
     try:
         saver = AsyncPostgresSaver(pool)
-        await saver.setup()
+        # Several API workers start at once; the saver's own migrations are not safe to run
+        # concurrently (duplicate-key races), so one process migrates while the others wait.
+        async with pool.connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+            try:
+                await saver.setup()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
         yield saver
     finally:
         await pool.close()

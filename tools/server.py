@@ -103,6 +103,8 @@ def build_server(
             resource_server_url=f"{public_url}/mcp",
             validate_token_resource=False,  # our verifier checks the audience itself
         )
+    # Tools answer with JSON text, not structured content: the client validates structured
+    # results against a JSON schema on every call, a cost the graph's hot path does not need.
     mcp = FastMCP(
         "todo",
         instructions="Manage the signed-in user's tasks. Times are ISO 8601 with an offset.",
@@ -130,7 +132,7 @@ def build_server(
     async def zone_of(user_id: uuid.UUID) -> str:
         return (await users().get(user_id)).timezone
 
-    @mcp.tool()
+    @mcp.tool(structured_output=False)
     async def create_task(
         ctx: Context,
         title: str,
@@ -161,7 +163,7 @@ def build_server(
 
         return await run(ctx, idempotency_key, act)
 
-    @mcp.tool()
+    @mcp.tool(structured_output=False)
     async def update_task(
         ctx: Context,
         task_id: uuid.UUID,
@@ -197,28 +199,28 @@ def build_server(
 
         return await run(ctx, idempotency_key, act)
 
-    @mcp.tool()
+    @mcp.tool(structured_output=False)
     async def complete_task(
         ctx: Context, task_id: uuid.UUID, idempotency_key: IdempotencyKey = None
     ) -> dict[str, Any]:
         """Mark a task done."""
         return await run(ctx, idempotency_key, lambda u, m: tasks().complete(u, task_id, m))
 
-    @mcp.tool()
+    @mcp.tool(structured_output=False)
     async def reopen_task(
         ctx: Context, task_id: uuid.UUID, idempotency_key: IdempotencyKey = None
     ) -> dict[str, Any]:
         """Open a done task again."""
         return await run(ctx, idempotency_key, lambda u, m: tasks().reopen(u, task_id, m))
 
-    @mcp.tool()
+    @mcp.tool(structured_output=False)
     async def delete_task(
         ctx: Context, task_id: uuid.UUID, idempotency_key: IdempotencyKey = None
     ) -> dict[str, Any]:
         """Delete a task for good."""
         return await run(ctx, idempotency_key, lambda u, m: tasks().delete(u, task_id, m))
 
-    @mcp.tool()
+    @mcp.tool(structured_output=False)
     async def set_reminder(
         ctx: Context,
         task_id: uuid.UUID,
@@ -240,7 +242,7 @@ def build_server(
 
         return await run(ctx, idempotency_key, act)
 
-    @mcp.tool()
+    @mcp.tool(structured_output=False)
     async def list_tasks(
         ctx: Context,
         status: Literal["open", "done", "all"] = "open",

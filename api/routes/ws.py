@@ -139,7 +139,11 @@ def attach_live_updates(app: FastAPI, broker: KafkaBroker) -> LiveHub:
     hub = LiveHub()
     app.state.live_hub = hub
 
-    @broker.subscriber(Topic.TASK_UPDATES.value, auto_offset_reset="latest", decoder=_decode)
+    # A short fetch wait: the broker answers an idle fetch only after this long, and every
+    # millisecond of it is latency a user sees.
+    @broker.subscriber(
+        Topic.TASK_UPDATES.value, auto_offset_reset="latest", decoder=_decode, fetch_max_wait_ms=20
+    )
     async def fan_out(event: CloudEvent) -> None:
         hub.publish(event)
 
