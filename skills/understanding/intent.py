@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import lexicon_en as en
 from . import lexicon_ur as ur
-from .doc import Doc
+from .doc import Clock, Doc
 from .types import Intent
 
 VERB_CONFIDENCE = 0.9
@@ -22,7 +23,10 @@ _POLITE = (
     r"i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+would\s+like\s+(?:you\s+)?to|"
     r"go\s+ahead\s+and|just)\s*,?\s+)*"
 )
-_END_UR = r"(?P<end>\s*(?:پلیز|براہ\s+کرم|مہربانی\s+(?:کر\s+کے|کرکے)|جی|please)?\s*[.!?,]*\s*$)"
+_END_UR = (
+    r"(?P<end>(?:[\s,]*(?:پلیز|براہ\s+کرم|مہربانی\s+(?:کر\s+کے|کرکے)|جی|شکریہ|please|thanks))*"
+    r"\s*[.!?,]*\s*$)"
+)
 _KAR = ur.KAR
 _DO = r"\s*(?:دو|دیں|دیجیے|دیجئے|دینا)"
 
@@ -61,9 +65,30 @@ _PRIORITY_UR = re.compile(
     r"(?<!\w)(?:" + ur.alt(ur.PRIORITY_WORDS) + r")(?!\w)|(?<!\w)p[1-4]\b", re.I
 )
 
+_REF_MARKER_UR = re.compile(r"(?<!\w)(?:والا|والے|والی|اسے|اس\s+کو|اسکو|سارے|تمام|سب|یہ|وہ)(?!\w)")
+# "اسے فوری کر دو": a priority said about a task pointed at is an update
+_UPDATE_NEEDS_UR = re.compile(
+    _UPDATE_KEYS_UR.pattern
+    + r"|^(?=.*(?:"
+    + _PRIORITY_UR.pattern
+    + r"))(?=.*(?:"
+    + _REF_MARKER_UR.pattern
+    + r"))",
+    re.I,
+)
+_ADD_UR = (
+    r"(?:شامل|درج|ایڈ|داخل|نوٹ)\s*" + _KAR + r"|(?:لکھ\s*(?:لو|لیں|دو|دیں)|لکھو|لکھیں)"
+    r"|(?:ڈال" + _DO + r"|ڈالو|ڈالیں)"
+)
+_NOT_AFTER_KEY_UR = r"(?<!ٹیگ )(?<!ٹیگز )(?<!لیبل )(?<!نوٹ )(?<!ترجیح )"
 _REMIND_UR = (
     r"(?:مجھے\s+)?یاد\s+(?:دلانا|دلاؤ|دلائیں|دلائیے|دلا\s*(?:دو|دیں|دینا|دیجیے)"
     r"|کرانا|کروانا|کروائیں|کرا\s*دینا)"
+)
+
+# "mark the report as urgent", "flag it p1": mark/flag setting a priority or tag is an update
+_SETS_PRIORITY_EN = re.compile(
+    r"\b(?:" + en.alt(en.PRIORITY_WORDS) + r"|priority|p[1-4])\b|(?<![\w#])#\w", re.I
 )
 
 _RULES_EN: tuple[_Rule, ...] = (
@@ -99,7 +124,7 @@ _RULES_EN: tuple[_Rule, ...] = (
     ),
     _en(
         Intent.UPDATE_TASK,
-        r"(?:add|put|attach|apply)\s+(?:the\s+|a\s+)?(?:tags?|labels?|notes?|(?=#))(?:\s+(?:of|called|named))?",
+        r"(?:add|put|attach|apply)\s+(?:the\s+|a\s+)?(?:(?:tags?|labels?|notes?)\b|(?=#))(?:\s+(?:of|called|named)\b)?",
     ),
     _en(
         Intent.REOPEN_TASK,
@@ -114,6 +139,7 @@ _RULES_EN: tuple[_Rule, ...] = (
         Intent.COMPLETE_TASK,
         r"(?:mark|set|flag)\s+(?P<target>.+?)\s+(?:as\s+)?(?:done|complete|completed|finished|checked|ticked)\W*$",
     ),
+    _en(Intent.UPDATE_TASK, r"(?:mark|flag)\b(?!['’])", needs=_SETS_PRIORITY_EN),
     _en(
         Intent.COMPLETE_TASK,
         r"(?:complete|finish|finished|completed|done\s+with|check\s+off|tick\s+off|cross\s+off|close|"
@@ -147,7 +173,7 @@ _RULES_EN: tuple[_Rule, ...] = (
         Intent.CREATE_TASK,
         r"(?:add|create|make|new|put|schedule|plan|note(?:\s+down)?|jot(?:\s+down)?|write\s+down|insert|log|todo|to-do|task|"
         r"remember\s+to|don'?t\s+forget\s+to|i\s+(?:need|have|must|should|gotta|got)\s+to|i\s+must|need\s+to|have\s+to|"
-        r"gotta|must)\b(?:\s+(?:a|an|new|the|another|one))*"
+        r"gotta|must)\b(?:\s+(?:a|an|new|the|another|one)\b)*"
         r"(?:\s+(?:task|todo|to-do|item|entry|reminder)s?(?:\s*(?::|-|to|for|called|named|titled|that\s+says)\b|\s*:)?)?\s*:?",
     ),
 )
@@ -232,8 +258,11 @@ _RULES_UR: tuple[_Rule, ...] = (
         + _DO
         + r"|بدلو|بدلیں|بدل\s+کر\s+(?:دو|دیں))",
     ),
+    _ur(Intent.CREATE_TASK, _NOT_AFTER_KEY_UR + _ADD_UR),
     _ur(
-        Intent.UPDATE_TASK, r"(?:لگا" + _DO + r"|لگاؤ|لگائیں|" + _KAR + r")", needs=_UPDATE_KEYS_UR
+        Intent.UPDATE_TASK,
+        r"(?:(?:شامل|سیٹ)\s*)?(?:لگا" + _DO + r"|لگاؤ|لگائیں|" + _KAR + r")",
+        needs=_UPDATE_NEEDS_UR,
     ),
     _ur(Intent.UPDATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)", needs=_PRIORITY_UR),
     _ur(
@@ -245,11 +274,7 @@ _RULES_UR: tuple[_Rule, ...] = (
         + r"|بتاؤ|بتائیں|بتائیے|بتاو|سناؤ|گنواؤ|پڑھ\s+کر\s+سناؤ)"
         r"|(?:کیا|کون\s*سے|کونسے|کتنے|کتنا)\s+.*(?:ہے|ہیں)|(?:کیا\s+(?:ہے|ہیں))",
     ),
-    _ur(
-        Intent.CREATE_TASK,
-        r"(?:شامل|درج|ایڈ|داخل|نوٹ)\s*" + _KAR + r"|(?:بنا" + _DO + r"|بناؤ|بنائیں)"
-        r"|(?:لکھ\s*(?:لو|لیں|دو|دیں)|لکھو|لکھیں)|(?:ڈال" + _DO + r"|ڈالو|ڈالیں)",
-    ),
+    _ur(Intent.CREATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)"),
     # "مجھے دودھ خریدنا ہے": an infinitive + ہے is something the user has to do
     _Rule(Intent.CREATE_TASK, re.compile(r"(?<=نا|نی|نے)\s+(?:ہے|ہیں)" + _END_UR)),
 )
@@ -257,31 +282,76 @@ _ACTS_ON_TASKS = frozenset(
     {Intent.COMPLETE_TASK, Intent.DELETE_TASK, Intent.REOPEN_TASK, Intent.UPDATE_TASK}
 )
 _INFINITIVE = re.compile(r"(?:کرنا|دینا)\s*[.!?,]*\s*$")
-_REF_MARKER_UR = re.compile(r"(?<!\w)(?:والا|والے|والی|اسے|اس\s+کو|اسکو|سارے|تمام|سب|یہ|وہ)(?!\w)")
-_CREATE_PREFIX_UR = re.compile(r"^\s*(?:نیا\s+کام|کام|ٹاسک|ٹو\s*ڈو)\s*:\s*")
+_NEW_TASK_UR = r"(?:(?:ایک\s+)?(?:نیا|نئی|نئے)\s+)?(?:کام|ٹاسک|ٹو\s*ڈو)"
+_ADD_VERB_UR = r"(?:شامل|درج|ایڈ|داخل)\s*" + _KAR
+# "کام: X", "نیا کام شامل کرو: X", "شامل کرو - X": the title follows the command
+_CREATE_PREFIX_UR = re.compile(
+    rf"^\s*(?:{_NEW_TASK_UR}\s*:|(?:{_NEW_TASK_UR}\s+)?{_ADD_VERB_UR}\s*[:,\-–—])\s*"
+)
 _ME_UR = re.compile(r"^\s*(?:مجھے|میں\s+نے)\s+")
-_LIST_UR = re.compile(r"(?<!\w)(?:میری\s+|میرے\s+)?(?:فہرست|لسٹ|کاموں\s+کی\s+فہرست)\s+میں(?!\w)")
+_LIST_UR = re.compile(
+    r"(?<!\w)(?:میری\s+|میرے\s+|اپنی\s+)?(?:(?:کاموں|کام|ٹاسک|ٹو\s*ڈو)\s+(?:کی\s+)?)?(?:فہرست|لسٹ)"
+    r"\s+میں(?!\w)"
+)
+_TAIL_PUNCT = " \t,.;:!?-–—"
 
 
-def match_intent(doc: Doc, language: str) -> IntentHit | None:
+def _tail_start(text: str, clock: Clock | None) -> int | None:
+    """Where the modifiers after an Urdu verb begin ("… شامل کرو، فوری", "… یاد دلانا کل صبح").
+
+    A trial copy runs the later passes (tags, priority, recurrence, reminder offset, date/time);
+    the trailing stretch they blank entirely is set aside, offsets unchanged, so the verb before
+    it counts as the last word.
+    """
+    from .recurrence import take_recurrence
+    from .reminders import take_offset
+    from .tokens import take_priority, take_tags
+    from .when import take_when
+
+    trial = Doc(text)
+    take_tags(trial)
+    take_priority(trial, "ur")
+    if clock is not None:
+        take_recurrence(trial, clock, "ur")
+        take_offset(trial, "ur")
+        take_when(trial, clock, "ur")
+    start = len(trial.text.rstrip(_TAIL_PUNCT))
+    if start >= len(text) or not text[start:].strip(_TAIL_PUNCT):
+        return None
+    return start
+
+
+def _match_ur(view: str, text: str) -> tuple[_Rule, re.Match[str]] | None:
+    for rule in _RULES_UR:
+        m = rule.pattern.search(view)
+        if not m or (rule.needs is not None and not rule.needs.search(text)):
+            continue
+        # an infinitive ("رپورٹ مکمل کرنا") is a to-do's title unless a task is pointed at
+        if (
+            rule.intent in _ACTS_ON_TASKS
+            and _INFINITIVE.search(m.group(0))
+            and not _REF_MARKER_UR.search(text)
+        ):
+            continue
+        return rule, m
+    return None
+
+
+def match_intent(doc: Doc, language: str, clock: Clock | None = None) -> IntentHit | None:
     """Find the command verb, take it out of the text, and say which intent it asks for."""
     text = doc.text
     if language == "ur":
         if m := _CREATE_PREFIX_UR.match(text):
             doc.take_match(m)
             return IntentHit(Intent.CREATE_TASK)
-        for rule in _RULES_UR:
-            m = rule.pattern.search(text)
-            if not m or (rule.needs is not None and not rule.needs.search(text)):
-                continue
-            # an infinitive ("رپورٹ مکمل کرنا") is a to-do's title unless a task is pointed at
-            if (
-                rule.intent in _ACTS_ON_TASKS
-                and _INFINITIVE.search(m.group(0))
-                and not _REF_MARKER_UR.search(text)
-            ):
-                continue
-            return _hit(doc, rule, m, language)
+        if found := _match_ur(text, text):
+            return _hit(doc, *found, language)
+        # no verb last: set the trailing modifiers aside (same offsets) and look again
+        tail = _tail_start(text, clock)
+        if tail is not None:
+            view = text[:tail] + " " * (len(text) - tail)
+            if found := _match_ur(view, text):
+                return _hit(doc, *found, language, tail)
     for rule in _RULES_EN:
         m = rule.pattern.search(text)
         if m and (rule.needs is None or rule.needs.search(text)):
@@ -289,7 +359,11 @@ def match_intent(doc: Doc, language: str) -> IntentHit | None:
     return None
 
 
-def _hit(doc: Doc, rule: _Rule, m: re.Match[str], language: str) -> IntentHit:
+def _hit(
+    doc: Doc, rule: _Rule, m: re.Match[str], language: str, limit: int | None = None
+) -> IntentHit:
+    """Blank the command words; `limit` keeps the trailing modifiers for the later passes."""
+    stop = m.end() if limit is None else min(m.end(), max(limit, m.start()))
     groups = {k: v for k, v in m.groupdict().items() if v and k != "end"}
     if {"target", "title", "keep"} & groups.keys():
         # keep the named parts readable by later passes; blank only the verb words around them
@@ -298,11 +372,11 @@ def _hit(doc: Doc, rule: _Rule, m: re.Match[str], language: str) -> IntentHit:
         for start, end in sorted(kept):
             doc.take(cursor, start)
             cursor = end
-        doc.take(cursor, m.end())
+        doc.take(cursor, stop)
         if "title" in groups:
             doc.take(m.start("title"), m.end("title"))
     else:
-        doc.take_match(m)
+        doc.take(m.start(), stop)
     if language == "ur":
         if me := _ME_UR.match(doc.text):
             doc.take_match(me)

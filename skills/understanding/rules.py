@@ -14,8 +14,8 @@ from .doc import Clock, Doc
 from .intent import IntentHit, match_intent
 from .normalize import Normalized, normalize, restore_quotes
 from .query import is_query_phrase, take_query
-from .recurrence import RuleCore, build_recurrence, take_recurrence
-from .references import reference
+from .recurrence import build_recurrence, take_recurrence
+from .references import is_pronoun, reference
 from .reminders import reminder_from, take_offset, take_reminder_moment
 from .titles import make_title
 from .tokens import take_notes, take_priority, take_tags
@@ -50,14 +50,33 @@ _UPDATE_NOISE_UR = re.compile(
     r"(?<!\w)(?:کی|کا|کے)\s+(?:ترجیح|تاریخ|وقت|ٹیگ|لیبل|نوٹ|ڈیڈ\s*لائن)(?!\w)|(?<!\w)(?:ترجیح|تاریخ|وقت|ٹیگ|لیبل|ڈیڈ\s*لائن)(?!\w)"
 )
 _FROM_DATE = re.compile(r"\bfrom\s+(?=\S+(?:\s+\S+)?\s+to\b)", re.I)
+# "کام شامل کرو", "add a task": the word for a task is not its title
+_GENERIC_TITLE_UR = re.compile(r"^(?:(?:ایک\s+)?(?:نیا|نئی|نئے|کوئی)\s+)?(?:کام|ٹاسک|ٹو\s*ڈو)$")
+# a postposition right after a removed date/time phrase belongs to it: "مہینے کے آخر میں"
+_POSTPOSITION_UR = re.compile(r"\s*(?:میں|کو|تک|پر|سے|کے\s+دوران)(?!\w)")
 
 
-def _first(
-    when: When, recurrence: RecurrenceSpec | None, core: RuleCore | None
-) -> tuple[date | None, time | None]:
+def _take_postpositions(doc: Doc, before: str) -> None:
+    """Blank the Urdu postposition that follows each span a pass just blanked."""
+    text = doc.text
+    if text == before:
+        return
+    pos = 0
+    while pos < len(text):
+        if text[pos] != before[pos]:
+            end = pos
+            while end < len(text) and text[end] != before[end]:
+                end += 1
+            if m := _POSTPOSITION_UR.match(text, end):
+                doc.take(end, m.end())
+            pos = end
+        pos += 1
+
+
+def _first(when: When, recurrence: RecurrenceSpec | None) -> tuple[date | None, time | None]:
     if recurrence is not None:
-        timed = when.time_said or (core is not None and core.freq == "HOURLY")
-        return recurrence.dtstart.date(), recurrence.dtstart.time() if timed else None
+        # "every 2 hours" said without a time: dtstart keeps its hour, the task has no due time
+        return recurrence.dtstart.date(), recurrence.dtstart.time() if when.time_said else None
     if when.said:
         return when.date, when.time
     return None, None
@@ -79,7 +98,7 @@ class _Parse:
                 intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=lang
             )
         notes = take_notes(doc)
-        hit = match_intent(doc, lang)
+        hit = match_intent(doc, lang, clock)
         tags = take_tags(doc)
         priority = take_priority(doc, lang)
 
@@ -106,14 +125,17 @@ class _Parse:
             # "from tuesday to friday": the new date wins
             doc.take(m.start(), doc.text.find(" to ", m.end()) + 1)
 
+        before = doc.text
         core = take_recurrence(doc, clock, lang)
         offset = take_offset(doc, lang)
         remind_at = None
         if hit is None or hit.intent in (Intent.CREATE_TASK, Intent.UPDATE_TASK):
             remind_at = take_reminder_moment(doc, clock, lang)
         when = take_when(doc, clock, lang, core.part if core else None)
+        if lang == "ur":
+            _take_postpositions(doc, before)
         recurrence = build_recurrence(core, when, clock) if core else None
-        due_date, due_time = _first(when, recurrence, core)
+        due_date, due_time = _first(when, recurrence)
         rest = doc.rest()
 
         if hit is None:
@@ -129,6 +151,13 @@ class _Parse:
         missing: list[str] = []
         if intent is Intent.CREATE_TASK:
             title = make_title(rest, self.norm.quotes, lang)
+            if title and lang == "ur" and _GENERIC_TITLE_UR.match(title):
+                title = None
+            if hit.remind_to and title and is_pronoun(title, lang):
+                # "اسے کل صبح 10 بجے یاد دلانا": remind about the task last talked about
+                intent = Intent.SET_REMINDER
+                hit = IntentHit(intent, hit.confidence, groups={"target": title})
+        if intent is Intent.CREATE_TASK:
             reminder = reminder_from(remind_at, offset)
             if hit.remind_to and reminder is None:
                 if when.said or recurrence is not None:
