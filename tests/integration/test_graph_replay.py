@@ -1,0 +1,54 @@
+"""A graph step replayed from an earlier checkpoint (as after a crash mid-turn) acts once."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+from langgraph.types import Command
+
+from domain.store import ConversationStore, Outbox, TaskStore, UserStore
+from graph.checkpointer import open_checkpointer
+from graph.context import Context
+from graph.graph import make_builder
+from graph.nodes import Deps
+from tools.client import HostedToolbox
+from tools.server import build_server
+
+
+async def test_replaying_a_resumed_turn_does_not_create_twice(
+    database_url: str, pool: asyncpg.Pool
+) -> None:
+    tasks, users = TaskStore(pool), UserStore(pool)
+    host = HostedToolbox(build_server(lambda: tasks, lambda: users))
+    deps = Deps(toolbox=await host.start(), outbox=Outbox(pool))
+
+    async def provide() -> Deps:
+        return deps
+
+    user = await users.create(f"{uuid.uuid4().hex[:8]}@example.com", "x", timezone="Asia/Karachi")
+    conversation = await ConversationStore(pool).open(user.id, None)
+    config = {"configurable": {"thread_id": str(conversation.id)}}
+    ctx = Context(user_id=str(user.id), timezone="Asia/Karachi",
+                  conversation_id=str(conversation.id))  # fmt: skip
+    try:
+        async with open_checkpointer(database_url, max_size=4) as saver:
+            graph = make_builder(provide).compile(checkpointer=saver)
+            asked = await graph.ainvoke(
+                {"message": "add a task for tomorrow"}, config, context=ctx, durability="exit"
+            )
+            assert asked["__interrupt__"][0].value["kind"] == "title"
+            paused = await graph.aget_state(config)
+
+            done = await graph.ainvoke(Command(resume="water the plants"), config, context=ctx)
+            # The same step again from the paused checkpoint: a retry after a lost reply.
+            again = await graph.ainvoke(
+                Command(resume="water the plants"), paused.config, context=ctx
+            )
+    finally:
+        await host.stop()
+
+    assert done["actions"][0]["action"] == "created"
+    assert again["tasks"][0]["id"] == done["tasks"][0]["id"]
+    page = await tasks.list(user.id)
+    assert [t.title for t in page.items] == ["water the plants"]
