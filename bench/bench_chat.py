@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import aiohttp
 
 from bench.bench_api import login, pct, wait_http
 from domain.store import Outbox, TaskStore, UserStore, create_pool, migrate
+from graph.checkpointer import open_checkpointer
 from graph.context import Context
 from graph.graph import make_builder
 from graph.nodes import Deps
@@ -76,7 +78,10 @@ async def over_http(args: argparse.Namespace, base: str) -> tuple[list[float], f
     return latencies, time.monotonic() - started, len(errors)
 
 
-async def in_process(args: argparse.Namespace, database_url: str) -> tuple[list[float], float]:
+async def in_process(
+    args: argparse.Namespace, database_url: str, durability: str | None = None
+) -> tuple[list[float], float]:
+    """The graph without HTTP; with `durability` set, on the Postgres checkpointer."""
     pool = await create_pool(database_url, max_size=20)
     async with pool.acquire() as conn:
         await migrate(conn)
@@ -87,7 +92,9 @@ async def in_process(args: argparse.Namespace, database_url: str) -> tuple[list[
     async def provide() -> Deps:
         return deps
 
-    graph = make_builder(provide).compile()  # no checkpointer: the baseline
+    saver_cm = open_checkpointer(database_url) if durability else contextlib.nullcontext()
+    saver = await saver_cm.__aenter__()
+    graph = make_builder(provide).compile(checkpointer=saver)
     people = [
         await users.create(f"inproc-{uuid.uuid4().hex[:8]}@example.com", "x",
                            timezone="Asia/Karachi")
@@ -98,16 +105,20 @@ async def in_process(args: argparse.Namespace, database_url: str) -> tuple[list[
     stop_at = started + args.seconds
 
     async def converse(user_id: str) -> None:
-        ctx = Context(user_id=user_id, timezone="Asia/Karachi", conversation_id="")
+        thread = str(uuid.uuid4())
+        ctx = Context(user_id=user_id, timezone="Asia/Karachi", conversation_id=thread)
+        config = {"configurable": {"thread_id": thread}}
+        extra = {"durability": durability} if durability else {}
         i = 0
         while time.monotonic() < stop_at:
             t0 = time.perf_counter()
-            await graph.ainvoke({"message": TURNS[i % len(TURNS)]}, context=ctx)
+            await graph.ainvoke({"message": TURNS[i % len(TURNS)]}, config, context=ctx, **extra)
             latencies.append(time.perf_counter() - t0)
             i += 1
 
     await asyncio.gather(*(converse(str(p.id)) for p in people))
     elapsed = time.monotonic() - started
+    await saver_cm.__aexit__(None, None, None)
     await host.stop()
     await pool.close()
     return latencies, elapsed
@@ -128,6 +139,12 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--modes",
+        nargs="*",
+        default=["exit", "async", "sync"],
+        help="checkpointer durability modes to measure in process",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ, LOG_LEVEL="WARNING", NLU_BACKEND="rules")
