@@ -6,8 +6,12 @@ alone (tests, evals, Studio) it understands the text itself with the rules backe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 
 from skills.understanding import ParseContext, Understanding, understand_sync
 
@@ -43,3 +47,16 @@ def understand(state: SkillState) -> dict[str, Any]:
     if state.get("understanding") is not None:
         return {}
     return {"understanding": understood(state).model_dump(mode="json")}
+
+
+def skill_graph(
+    name: str, shape: Callable[[SkillState], dict[str, Any]], output_schema: type
+) -> CompiledStateGraph:
+    """understand → shape: the two steps every language skill takes, compiled for reuse."""
+    builder = StateGraph(SkillState, input_schema=SkillInput, output_schema=output_schema)
+    builder.add_node("understand", understand)
+    builder.add_node("shape", shape)
+    builder.add_edge(START, "understand")
+    builder.add_edge("understand", "shape")
+    builder.add_edge("shape", END)
+    return builder.compile(name=name)

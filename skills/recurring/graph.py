@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from langgraph.graph import END, START, StateGraph
 from pydantic import BaseModel, Field
 
 from domain.recurrence import occurrences
-from skills.common import SkillInput, SkillState, parse_context, understand, understood
+from skills.common import SkillInput, SkillState, parse_context, skill_graph, understood
 from skills.understanding import RecurrenceSpec, TaskFields
 
 PREVIEW = 5
@@ -48,10 +47,4 @@ def shape(state: SkillState) -> dict[str, Any]:
     return {"result": result.model_dump(mode="json")}
 
 
-builder = StateGraph(SkillState, input_schema=SkillInput, output_schema=RecurringSkillOutput)
-builder.add_node("understand", understand)
-builder.add_node("shape", shape)
-builder.add_edge(START, "understand")
-builder.add_edge("understand", "shape")
-builder.add_edge("shape", END)
-graph = builder.compile(name="recurring_skill")
+graph = skill_graph("recurring_skill", shape, RecurringSkillOutput)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from langgraph.graph import END, START, StateGraph
 from pydantic import BaseModel, Field
 
-from skills.common import SkillInput, SkillState, understand, understood
+from skills.common import SkillInput, SkillState, skill_graph, understood
 from skills.understanding import Intent, TaskFields, TaskRef
 
 
@@ -32,10 +31,4 @@ def shape(state: SkillState) -> dict[str, Any]:
     return {"result": result.model_dump(mode="json")}
 
 
-builder = StateGraph(SkillState, input_schema=SkillInput, output_schema=TaskSkillOutput)
-builder.add_node("understand", understand)
-builder.add_node("shape", shape)
-builder.add_edge(START, "understand")
-builder.add_edge("understand", "shape")
-builder.add_edge("shape", END)
-graph = builder.compile(name="task_skill")
+graph = skill_graph("task_skill", shape, TaskSkillOutput)
