@@ -13,53 +13,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import datetime
-from pathlib import Path
 
 import aiohttp
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from bench.common import embedded_env, login, pct, wait_http
 from domain.publishers import ensure_topics
-from runtime.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
-
-
-async def wait_http(url: str, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    async with aiohttp.ClientSession() as s:
-        while time.monotonic() < deadline:
-            try:
-                async with s.get(url) as r:
-                    if r.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
-async def login(base: str, session: aiohttp.ClientSession) -> str:
-    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-    body = {"email": email, "password": "benchmark-password", "timezone": "Asia/Karachi"}
-    async with session.post(f"{base}/v1/auth/register", json=body) as r:
-        assert r.status == 201, await r.text()
-    async with session.post(
-        f"{base}/v1/auth/login", json={"email": email, "password": body["password"]}
-    ) as r:
-        return (await r.json())["access_token"]
+from runtime.embedded import free_port
 
 
 async def client(
@@ -147,36 +112,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    env = dict(os.environ, LOG_LEVEL="WARNING", DB_POOL_MAX="20")
-    pg = kafka = None
-    tmp = tempfile.TemporaryDirectory(prefix="tdb", dir="/tmp")
-    if not env.get("DATABASE_URL"):
-        pg = EmbeddedPostgres(Path(tmp.name))
-        env["DATABASE_URL"] = pg.start()
-    if not env.get("KAFKA_BOOTSTRAP_SERVERS"):
-        kafka = EmbeddedKafka()
-        env["KAFKA_BOOTSTRAP_SERVERS"] = kafka.start()
-    asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"]))
-    port = free_port()
-    exe = [sys.executable, "-m", "runtime"]
-    procs = [
-        subprocess.Popen(
-            [*exe, "api", "--port", str(port), "--workers", str(args.workers)], env=env
-        ),
-        subprocess.Popen([*exe, "relay"], env={**env, "HTTP_PORT": str(free_port())}),
-    ]
-    try:
-        asyncio.run(drive(args, f"http://127.0.0.1:{port}", env["KAFKA_BOOTSTRAP_SERVERS"]))
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(15)
-        if kafka:
-            kafka.stop()
-        if pg:
-            pg.stop()
-        tmp.cleanup()
+    with embedded_env(DB_POOL_MAX="20") as env:
+        asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"]))
+        port = free_port()
+        exe = [sys.executable, "-m", "runtime"]
+        procs = [
+            subprocess.Popen(
+                [*exe, "api", "--port", str(port), "--workers", str(args.workers)], env=env
+            ),
+            subprocess.Popen([*exe, "relay"], env={**env, "HTTP_PORT": str(free_port())}),
+        ]
+        try:
+            asyncio.run(drive(args, f"http://127.0.0.1:{port}", env["KAFKA_BOOTSTRAP_SERVERS"]))
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(15)
 
 
 if __name__ == "__main__":

@@ -11,23 +11,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import aiohttp
 
-from bench.bench_api import login, pct, wait_http
+from bench.common import embedded_env, login, pct, wait_http
 from domain.store import Outbox, TaskStore, UserStore, create_pool, migrate
 from graph.checkpointer import open_checkpointer
 from graph.context import Context
 from graph.graph import make_builder
 from graph.nodes import Deps
-from runtime.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+from runtime.embedded import free_port
 from runtime.logging import setup_logging
 from tools.client import HostedToolbox
 from tools.server import build_server
@@ -147,41 +144,29 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    env = dict(os.environ, LOG_LEVEL="WARNING", NLU_BACKEND="rules")
-    tmp = tempfile.TemporaryDirectory(prefix="tdc", dir="/tmp")
-    pg = kafka = None
-    if not env.get("DATABASE_URL"):
-        pg = EmbeddedPostgres(Path(tmp.name))
-        env["DATABASE_URL"] = pg.start()
-    if not env.get("KAFKA_BOOTSTRAP_SERVERS"):
-        kafka = EmbeddedKafka()
-        env["KAFKA_BOOTSTRAP_SERVERS"] = kafka.start()
-    port = free_port()
-    api = subprocess.Popen(
-        [sys.executable, "-m", "runtime", "api", "--port", str(port), "--workers",
-         str(args.workers)], env=env,
-    )  # fmt: skip
-    try:
-        http_lat, http_s, errors = asyncio.run(over_http(args, f"http://127.0.0.1:{port}"))
-        api.terminate()
-        api.wait(15)
-        local_lat, local_s = asyncio.run(in_process(args, env["DATABASE_URL"]))
-        print(
-            f"{args.conversations} concurrent conversations, rules backend, "
-            f"{args.workers} API workers, errors over HTTP: {errors}"
-        )
-        http_rate = report("HTTP + Postgres checkpointer", http_lat, http_s)
-        local_rate = report("in process, no checkpointer", local_lat, local_s)
-        print(f"HTTP / in-process            {http_rate / local_rate:.2f}   (target >= 0.5)")
-    finally:
-        if api.poll() is None:
+    with embedded_env(NLU_BACKEND="rules") as env:
+        port = free_port()
+        api = subprocess.Popen(
+            [sys.executable, "-m", "runtime", "api", "--port", str(port), "--workers",
+             str(args.workers)], env=env,
+        )  # fmt: skip
+        try:
+            http_lat, http_s, errors = asyncio.run(over_http(args, f"http://127.0.0.1:{port}"))
+        finally:
             api.terminate()
             api.wait(15)
-        if kafka:
-            kafka.stop()
-        if pg:
-            pg.stop()
-        tmp.cleanup()
+        url = env["DATABASE_URL"]
+        local_lat, local_s = asyncio.run(in_process(args, url))
+        modes = {m: asyncio.run(in_process(args, url, m)) for m in args.modes}
+    print(
+        f"{args.conversations} concurrent conversations, rules backend, "
+        f"{args.workers} API workers, errors over HTTP: {errors}"
+    )
+    http_rate = report("HTTP + checkpointer (exit)", http_lat, http_s)
+    local_rate = report("in process, no checkpointer", local_lat, local_s)
+    for mode, (lat, secs) in modes.items():
+        report(f"in process, durability={mode}", lat, secs)
+    print(f"HTTP / in-process            {http_rate / local_rate:.2f}   (target >= 0.5)")
 
 
 if __name__ == "__main__":
