@@ -50,33 +50,65 @@ def _entry(topic: str, event: CloudEvent, recorded_at: datetime) -> dict[str, An
 
 
 async def append(conn: asyncpg.Connection, topic: str, event: CloudEvent) -> bool:
-    """Append one event; False if it is in the log already. Runs its own transaction."""
+    """Append one event; False if it is in the log already."""
+    return await append_many(conn, [(topic, event)]) == 1
+
+
+async def append_many(conn: asyncpg.Connection, items: list[tuple[str, CloudEvent]]) -> int:
+    """Append events in order, skipping those already logged; returns how many were new.
+
+    One transaction and one insert for the lot: a batch costs about what a single event does.
+    """
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _CHAIN_LOCK)
-        if await conn.fetchval("SELECT 1 FROM audit.log WHERE event_id = $1", event.id):
-            return False
+        logged = {
+            r["event_id"]
+            for r in await conn.fetch(
+                "SELECT event_id FROM audit.log WHERE event_id = ANY($1::text[])",
+                [event.id for _, event in items],
+            )
+        }
         prev = await conn.fetchval("SELECT hash FROM audit.log ORDER BY seq DESC LIMIT 1")
         prev = prev or GENESIS
-        recorded_at = datetime.now(UTC)
-        entry = canonical_json(_entry(topic, event, recorded_at))
-        await conn.execute(
-            """
-            INSERT INTO audit.log (event_id, topic, type, user_id, task_id, occurred_at,
-                                   recorded_at, entry, prev_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """,
-            event.id,
-            topic,
-            event.type,
-            event.userid,
-            _task_id(event),
-            event.time,
-            recorded_at,
-            entry,
-            prev,
-            link_hash(prev, entry),
-        )
-        return True
+        rows: list[tuple[object, ...]] = []
+        for topic, event in items:
+            if event.id in logged:
+                continue  # a redelivery, possibly within this very batch
+            logged.add(event.id)
+            recorded_at = datetime.now(UTC)
+            entry = canonical_json(_entry(topic, event, recorded_at))
+            digest = link_hash(prev, entry)
+            rows.append(
+                (
+                    event.id,
+                    topic,
+                    event.type,
+                    event.userid,
+                    _task_id(event),
+                    event.time,
+                    recorded_at,
+                    entry,
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
+        if rows:
+            columns = list(zip(*rows, strict=True))
+            await conn.execute(
+                """
+                INSERT INTO audit.log (event_id, topic, type, user_id, task_id, occurred_at,
+                                       recorded_at, entry, prev_hash, hash)
+                SELECT e, t, ty, u, ta, o, r, en, p, h
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[],
+                            $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[],
+                            $10::text[])
+                     WITH ORDINALITY AS x(e, t, ty, u, ta, o, r, en, p, h, n)
+                ORDER BY n
+                """,
+                *columns,
+            )
+        return len(rows)
 
 
 @dataclass(frozen=True, slots=True)

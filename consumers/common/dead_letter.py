@@ -82,6 +82,41 @@ class RetryThenDeadLetter:
     def __call__(self, msg: Any, /, *, context: Any) -> _RetryScope:
         return _RetryScope(msg, context=context, owner=self)
 
+    async def dead_letter(
+        self, record: ConsumerRecord[Any, Any], error: str, attempts: int
+    ) -> None:
+        """Park one record on `<topic>.dlq` with the error; raises NackMessage if it cannot."""
+        assert self.broker is not None, "RetryThenDeadLetter.bind(broker) was not called"
+        headers = {k: v.decode("utf-8", "replace") for k, v in record.headers or ()}
+        headers.update(
+            {
+                "x-dlq-error": error[:_MAX_ERROR],
+                "x-dlq-topic": record.topic,
+                "x-dlq-partition": str(record.partition),
+                "x-dlq-offset": str(record.offset),
+                "x-dlq-attempts": str(attempts),
+                "x-dlq-consumer": self.consumer,
+            }
+        )
+        try:
+            await self.broker.publish(
+                record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
+            )
+        except Exception as publish_error:
+            # Acknowledging now would lose the message: rewind and try it all again later.
+            log.error("dead-letter publish failed; will re-read", exc_info=publish_error)
+            await asyncio.sleep(self.policy.backoff_s)
+            raise NackMessage() from publish_error
+        self.metrics.dead_lettered.labels(self.consumer, record.topic).inc()
+        log.error(
+            "message dead-lettered",
+            extra={"topic": record.topic, "offset": record.offset, "error": error},
+        )
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
 
 class _RetryScope(BaseMiddleware):
     def __init__(self, msg: Any, /, *, context: Any, owner: RetryThenDeadLetter) -> None:
@@ -92,7 +127,10 @@ class _RetryScope(BaseMiddleware):
         self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
     ) -> Any:
         owner = self.owner
-        record: ConsumerRecord[Any, Any] = msg.raw_message  # type: ignore[assignment]
+        raw = msg.raw_message
+        # A batch subscriber's message is a tuple of records; it is retried and parked whole.
+        records: tuple[ConsumerRecord[Any, Any], ...] = raw if isinstance(raw, tuple) else (raw,)
+        topic = records[0].topic
         attempt = 0
         while True:
             attempt += 1
@@ -103,45 +141,15 @@ class _RetryScope(BaseMiddleware):
             except Exception as exc:
                 final = isinstance(exc, UNRETRYABLE) or attempt >= owner.policy.attempts
                 if not final:
-                    owner.metrics.retries.labels(owner.consumer, record.topic).inc()
+                    owner.metrics.retries.labels(owner.consumer, topic).inc()
                     log.warning(
                         "handler failed; retrying",
-                        extra={"topic": record.topic, "offset": record.offset, "attempt": attempt},
+                        extra={"topic": topic, "offset": records[0].offset, "attempt": attempt},
                         exc_info=exc,
                     )
                     await asyncio.sleep(owner.policy.delay(attempt))
                     continue
-                await self._dead_letter(record, exc, attempt)
+                log.error("handler gave up", exc_info=exc)
+                for record in records:
+                    await owner.dead_letter(record, describe(exc), attempt)
                 return None
-
-    async def _dead_letter(
-        self, record: ConsumerRecord[Any, Any], exc: Exception, attempts: int
-    ) -> None:
-        owner = self.owner
-        assert owner.broker is not None, "RetryThenDeadLetter.bind(broker) was not called"
-        headers = {k: v.decode("utf-8", "replace") for k, v in record.headers or ()}
-        headers.update(
-            {
-                "x-dlq-error": f"{type(exc).__name__}: {exc}"[:_MAX_ERROR],
-                "x-dlq-topic": record.topic,
-                "x-dlq-partition": str(record.partition),
-                "x-dlq-offset": str(record.offset),
-                "x-dlq-attempts": str(attempts),
-                "x-dlq-consumer": owner.consumer,
-            }
-        )
-        try:
-            await owner.broker.publish(
-                record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
-            )
-        except Exception as publish_error:
-            # Acknowledging now would lose the message: rewind and try it all again later.
-            log.error("dead-letter publish failed; will re-read", exc_info=publish_error)
-            await asyncio.sleep(owner.policy.backoff_s)
-            raise NackMessage() from publish_error
-        owner.metrics.dead_lettered.labels(owner.consumer, record.topic).inc()
-        log.error(
-            "message dead-lettered",
-            extra={"topic": record.topic, "offset": record.offset, "attempts": attempts},
-            exc_info=exc,
-        )

@@ -36,6 +36,7 @@ class Runtime:
     pool: asyncpg.Pool
     broker: KafkaBroker
     registry: CollectorRegistry
+    dead_letter: RetryThenDeadLetter
     extra_checks: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -53,6 +54,7 @@ class Runtime:
             "session_timeout_ms": self.consumer.session_timeout_ms,
             "heartbeat_interval_ms": self.consumer.heartbeat_interval_ms,
             "rebalance_timeout_ms": self.consumer.session_timeout_ms,
+            "fetch_max_wait_ms": self.consumer.fetch_max_wait_ms,
         }
 
 
@@ -112,7 +114,7 @@ class ConsumerService:
             logger=None,
         )
         dead_letter.bind(broker)
-        rt = Runtime(self.app.name, s, self.consumer, pool, broker, registry)
+        rt = Runtime(self.app.name, s, self.consumer, pool, broker, registry, dead_letter)
         self.app.register(rt)
         try:
             await broker.start()

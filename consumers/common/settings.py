@@ -16,6 +16,11 @@ class ConsumerSettings(BaseSettings):
     # session to lapse before the group rebalances.
     session_timeout_ms: int = 10_000
     heartbeat_interval_ms: int = 3_000
+    # An idle fetch returns after this long even when records arrive meanwhile (seen on Tansu):
+    # it bounds how late a consumer sees an event.
+    fetch_max_wait_ms: int = 50
+
+    audit_batch: int = Field(default=500, ge=1, description="events per audit transaction")
 
     attempts: int = Field(default=3, ge=1, description="handler attempts before the DLQ")
     backoff_s: float = Field(default=0.5, gt=0, description="first retry delay; doubles")
