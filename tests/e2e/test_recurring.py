@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -93,3 +95,32 @@ async def _complete_daily(user: User) -> str:
     ).json()
     await user.request("POST", f"/v1/tasks/{task['id']}/complete")
     return str(next_instance_id(uuid.UUID(task["id"]), 2))
+
+
+async def test_completing_a_recurring_task_by_chat_creates_the_next_instance(
+    alice: User, running_consumers
+) -> None:
+    async def say(message: str, conversation_id: str | None = None) -> dict:
+        body = {"message": message}
+        if conversation_id:
+            body["conversation_id"] = conversation_id
+        r = await alice.request("POST", "/v1/chat", json=body)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    created = await say("pay rent every month on the 1st at 9am")
+    assert created["actions"][0]["action"] == "created", created
+    task = created["tasks"][0]
+    assert task["recurrence"]["rrule"].startswith("FREQ=MONTHLY")
+    done = await say("mark pay rent as done", created["conversation_id"])
+    assert done["actions"][0]["action"] == "completed", done
+
+    next_id = str(next_instance_id(uuid.UUID(task["id"]), 2))
+    following = await eventually(lambda: _next(alice, next_id), what="next month's instance")
+    tz = ZoneInfo("Asia/Karachi")
+    first_due = datetime.fromisoformat(task["due"]).astimezone(tz)
+    next_due = datetime.fromisoformat(following["due"]).astimezone(tz)
+    assert (next_due.day, next_due.hour, next_due.minute) == (1, 9, 0)
+    assert (next_due.year * 12 + next_due.month) - (first_due.year * 12 + first_due.month) == 1
+    assert following["title"] == task["title"]
+    assert following["status"] == "open"
