@@ -13,6 +13,7 @@ from typing import Protocol
 import asyncpg
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.middlewares import AckPolicy
 from prometheus_client import CollectorRegistry
 
 from consumers.common.dead_letter import DeadLetterMetrics, RetryPolicy, RetryThenDeadLetter
@@ -45,8 +46,6 @@ class Runtime:
 
     def subscriber_options(self) -> dict[str, object]:
         """At-least-once: commit after the handler, start from the beginning of a new group."""
-        from faststream.middlewares import AckPolicy
-
         return {
             "group_id": self.group_id,
             "ack_policy": AckPolicy.ACK,
