@@ -53,7 +53,10 @@ async def client(
 
 async def kafka_delays(bootstrap: str, delays: list[float], done: asyncio.Event) -> None:
     """Seconds from each event's commit (its `time`) to its arrival at a Kafka consumer."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, auto_offset_reset="earliest")
+    # A short fetch wait: Tansu answers an idle fetch only when the wait expires.
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=20
+    )
     await consumer.start()
     parts = [
         TopicPartition("task-events", p)

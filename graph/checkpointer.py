@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -32,8 +34,10 @@ async def open_checkpointer(
         saver = AsyncPostgresSaver(pool)
         # Several API workers start at once; the saver's own migrations are not safe to run
         # concurrently (duplicate-key races), so one process migrates while the others wait.
+        # They wait by polling: a session blocked in pg_advisory_lock() counts as an open
+        # transaction, which the saver's CREATE INDEX CONCURRENTLY would wait for: a deadlock.
         async with pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+            await _poll_lock(conn)
             try:
                 await saver.setup()
             finally:
@@ -41,3 +45,13 @@ async def open_checkpointer(
         yield saver
     finally:
         await pool.close()
+
+
+async def _poll_lock(conn: AsyncConnection) -> None:
+    while True:
+        row = await (
+            await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (_SETUP_LOCK,))
+        ).fetchone()
+        if row and row["ok"]:
+            return
+        await asyncio.sleep(0.1)  # the lock is held by another process
