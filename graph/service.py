@@ -15,7 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from domain.models import User
-from domain.store import ConversationStore
+from domain.store import Conversation, ConversationStore
 from graph.context import Context
 from runtime.settings import Settings
 
@@ -62,6 +62,21 @@ class ChatService:
             clarify_threshold=s.clarify_threshold,
         )
 
+    def _run(
+        self, conversation: Conversation, user: User, message: str,
+        correlation_id: str | None, now: datetime | None,
+    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:  # fmt: skip
+        """Input, config and options of one run: a waiting conversation resumes its question."""
+        payload: Any = (
+            Command(resume=message) if conversation.awaiting_reply else {"message": message}
+        )
+        config = {"configurable": {"thread_id": str(conversation.id)}}
+        options = {
+            "context": self._context(user, conversation.id, correlation_id, now),
+            "durability": DURABILITY,
+        }
+        return payload, config, options
+
     def _lock(self, conversation_id: uuid.UUID) -> asyncio.Lock:
         if len(self._locks) > 10_000:
             self._locks = {k: v for k, v in self._locks.items() if v.locked()}
@@ -78,15 +93,8 @@ class ChatService:
     ) -> ChatResult:
         conversation = await self.conversations.open(user.id, conversation_id)
         async with self._lock(conversation.id):
-            payload: Any = (
-                Command(resume=message) if conversation.awaiting_reply else {"message": message}
-            )
-            out = await self.graph.ainvoke(
-                payload,
-                {"configurable": {"thread_id": str(conversation.id)}},
-                context=self._context(user, conversation.id, correlation_id, now),
-                durability=DURABILITY,
-            )
+            payload, config, options = self._run(conversation, user, message, correlation_id, now)
+            out = await self.graph.ainvoke(payload, config, **options)
             return await self._finish(conversation.id, message, out)
 
     async def stream(
@@ -101,16 +109,10 @@ class ChatService:
         """(event name, data) pairs: each node's update as it happens, then the result."""
         conversation = await self.conversations.open(user.id, conversation_id)
         async with self._lock(conversation.id):
-            payload: Any = (
-                Command(resume=message) if conversation.awaiting_reply else {"message": message}
-            )
+            payload, config, options = self._run(conversation, user, message, correlation_id, now)
             final: dict[str, Any] = {}
             async for mode, chunk in self.graph.astream(
-                payload,
-                {"configurable": {"thread_id": str(conversation.id)}},
-                context=self._context(user, conversation.id, correlation_id, now),
-                durability=DURABILITY,
-                stream_mode=["updates", "values"],
+                payload, config, stream_mode=["updates", "values"], **options
             ):
                 if mode == "values":
                     final = chunk
