@@ -191,3 +191,17 @@ async def alice(http: httpx.AsyncClient) -> User:
 @pytest.fixture
 async def bob(http: httpx.AsyncClient) -> User:
     return await register(http, timezone="America/New_York")
+
+
+@pytest.fixture
+async def own_database(postgres_server: str) -> AsyncIterator[asyncpg.Pool]:
+    """A database of its own, so this test's relay is the leader there (locks are per database)."""
+    name = f"own_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(postgres_server)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    pool = await create_pool(_with_database(postgres_server, name), min_size=1, max_size=4)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    yield pool
+    await pool.close()

@@ -6,15 +6,14 @@ import asyncio
 import uuid
 
 import asyncpg
-import pytest
 
 from domain.events import Topic
 from domain.models import Reminder, TaskCreate
 from domain.publishers import KafkaPublisher, ensure_topics
 from domain.relay import OutboxRelay
-from domain.store import Meta, TaskStore, UserStore, create_pool, migrate
+from domain.store import Meta, TaskStore, UserStore
 from runtime.embedded import EmbeddedKafka
-from tests.conftest import User, _with_database
+from tests.conftest import User
 from tests.kafka_helpers import collect
 
 REQUIRED = {"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "userid"}
@@ -94,20 +93,6 @@ async def test_moving_the_due_time_moves_the_reminder(alice: User, relay, bootst
     events = await collect(bootstrap, Topic.REMINDERS, user_id=alice.id, count=2)
     fire_times = [e["data"]["reminders"][0]["fire_at"] for e in events]
     assert fire_times == ["2026-12-03T09:45:00+00:00", "2026-12-04T09:45:00+00:00"]
-
-
-@pytest.fixture
-async def own_database(postgres_server: str):
-    """A database of its own, so this test's relay is the leader there (locks are per database)."""
-    name = f"outage_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(postgres_server)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    pool = await create_pool(_with_database(postgres_server, name), min_size=1, max_size=4)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    yield pool
-    await pool.close()
 
 
 async def test_broker_outage_loses_nothing(own_database: asyncpg.Pool) -> None:
