@@ -8,6 +8,7 @@ idempotency key derived from the conversation, the turn and the operation).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -111,7 +112,8 @@ class Orchestrator:
 
     @staticmethod
     def _binding(ctx: Context, state: State, op: str) -> CallBinding:
-        key = f"{ctx.conversation_id}:{state.get('turn', 0)}:{op}" if ctx.conversation_id else None
+        turn = state.get("turn_key") or str(state.get("turn", 0))
+        key = f"{ctx.conversation_id}:{turn}:{op}" if ctx.conversation_id else None
         return CallBinding(ctx.user_id, idempotency_key=key, correlation_id=ctx.correlation_id)
 
     async def _tasks(self, ctx: Context, status: str = "open") -> list[dict[str, Any]]:
@@ -124,7 +126,13 @@ class Orchestrator:
     # -- nodes ---------------------------------------------------------------------------------
 
     async def load_context(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-        return {**PER_TURN_RESET, "turn": state.get("turn", 0) + 1, "language": None}
+        turn = state.get("turn", 0) + 1
+        # The message digest keeps keys apart when a turn number repeats (a crash before the
+        # turn's checkpoint, two replicas serving one conversation), so a different message is
+        # never mistaken for a replay; the same message retried still is one.
+        digest = hashlib.sha256(state["message"].encode()).hexdigest()[:16]
+        turn_key = f"{turn}-{digest}"
+        return {**PER_TURN_RESET, "turn": turn, "turn_key": turn_key, "language": None}
 
     async def detect_intent(self, state: State, runtime: Runtime[Context]) -> Command[SkillNode]:
         u = await self._understand(state["message"], runtime.context)
@@ -366,7 +374,7 @@ class Orchestrator:
             actions = [{"action": tool.removesuffix("_task") + "d", "task_id": t["id"]}
                        for t in done]  # fmt: skip
             return {
-                "reply": say(lang, "deleted_many", count=len(done)),
+                "reply": say(lang, f"{tool.removesuffix('_task')}d_many", count=len(done)),
                 "tasks": done,
                 "actions": actions,
                 "outcome": "executed",

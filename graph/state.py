@@ -19,6 +19,7 @@ class OutputState(TypedDict, total=False):
 
 class State(InputState, OutputState, total=False):
     turn: int
+    turn_key: str  # the turn's number and message digest: scopes tool idempotency keys
     understanding: dict[str, Any] | None
     skill: str | None
     skill_result: dict[str, Any] | None

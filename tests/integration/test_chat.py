@@ -113,6 +113,25 @@ async def test_bulk_delete_asks_for_confirmation_and_no_cancels(alice: User) -> 
     assert await open_tasks(alice) == []
 
 
+async def test_bulk_complete_confirms_and_says_what_it_did(http: httpx.AsyncClient) -> None:
+    cases = (
+        ("en", ["add water the plants", "add feed the cat"], "mark all my tasks as done", "yes",
+         "Marked 2 tasks as done"),
+        ("ur", ["پودوں کو پانی دینا شامل کرو", "بلی کو کھانا دینا شامل کرو"], "سارے کام مکمل کر دو",
+         "ہاں", "2 کام مکمل کر دیے"),
+    )  # fmt: skip
+    for locale, adds, command, yes, expected in cases:
+        user = await register(http, locale=locale)
+        for add in adds:
+            await say(user, add)
+        asked = await say(user, command)
+        assert asked["awaiting_reply"] is True
+        done = await say(user, yes, asked["conversation_id"])
+        assert [a["action"] for a in done["actions"]] == ["completed", "completed"]
+        assert expected in done["reply"]
+        assert await open_tasks(user) == []
+
+
 async def test_a_whole_conversation_in_urdu(http: httpx.AsyncClient) -> None:
     user = await register(http, timezone="Asia/Karachi", locale="ur")
     tz = ZoneInfo("Asia/Karachi")

@@ -52,3 +52,38 @@ async def test_replaying_a_resumed_turn_does_not_create_twice(
     assert again["tasks"][0]["id"] == done["tasks"][0]["id"]
     page = await tasks.list(user.id)
     assert [t.title for t in page.items] == ["water the plants"]
+
+
+async def test_a_repeated_turn_number_with_another_message_still_acts(
+    database_url: str, pool: asyncpg.Pool
+) -> None:
+    """A turn re-run from an older checkpoint (its own checkpoint lost in a crash, or a second
+    replica serving the same conversation) reuses the turn number: a different message must
+    act, the same message retried must not act twice."""
+    tasks, users = TaskStore(pool), UserStore(pool)
+    host = HostedToolbox(build_server(lambda: tasks, lambda: users))
+    deps = Deps(toolbox=await host.start(), outbox=Outbox(pool))
+
+    async def provide() -> Deps:
+        return deps
+
+    user = await users.create(f"{uuid.uuid4().hex[:8]}@example.com", "x", timezone="UTC")
+    conversation = await ConversationStore(pool).open(user.id, None)
+    config = {"configurable": {"thread_id": str(conversation.id)}}
+    ctx = Context(user_id=str(user.id), timezone="UTC", conversation_id=str(conversation.id))
+    try:
+        async with open_checkpointer(database_url, max_size=4) as saver:
+            graph = make_builder(provide).compile(checkpointer=saver)
+            await graph.ainvoke({"message": "add buy milk"}, config, context=ctx)
+            before = await graph.aget_state(config)
+            eggs = await graph.ainvoke({"message": "add buy eggs"}, config, context=ctx)
+            bread = await graph.ainvoke({"message": "add buy bread"}, before.config, context=ctx)
+            retry = await graph.ainvoke({"message": "add buy eggs"}, before.config, context=ctx)
+    finally:
+        await host.stop()
+
+    assert bread["actions"][0]["action"] == "created"
+    assert bread["tasks"][0]["id"] != eggs["tasks"][0]["id"]
+    assert retry["tasks"][0]["id"] == eggs["tasks"][0]["id"]
+    page = await tasks.list(user.id)
+    assert sorted(t.title for t in page.items) == ["buy bread", "buy eggs", "buy milk"]
