@@ -80,8 +80,10 @@ def new_event(
     correlation_id: str | None = None,
     traceparent: str | None = None,
     source: str = SOURCE,
+    event_id: str | None = None,
 ) -> CloudEvent:
     return CloudEvent(
+        **({"id": event_id} if event_id else {}),
         type=str(type_),
         userid=str(user_id),
         subject=subject,

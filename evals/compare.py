@@ -8,13 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from domain.recurrence import InvalidRecurrence, first_n_local
+from graph import policy
+from graph.context import Context
 from skills.understanding.types import Intent, RecurrenceSpec, TaskFields, TaskRef, Understanding
 
-CLARIFY_THRESHOLD = 0.6
+CLARIFY_THRESHOLD = Context.clarify_threshold  # the graph's default
 RECURRENCE_OCCURRENCES = 10
 TASK_FIELDS: tuple[str, ...] = ("title", "notes", "priority", "tags", "due_date", "due_time")
 DATETIME_TASK_FIELDS: tuple[str, ...] = ("due_date", "due_time")
-_ANSWERED = {Intent.QUERY_TASKS, Intent.HELP, Intent.UNKNOWN}
 _EDGE_PUNCT = " \t\n,.;:!?،۔؟'\"“”"
 _ARTICLES = ("the ", "my ", "a ", "an ")
 _JOINERS = ("to", "at", "on", "کو", "کا", "کی", "کے")
@@ -108,23 +109,13 @@ def recurrence_equal(
 
 
 def needs_question(understanding: Understanding) -> bool:
-    """Whether the graph asks before acting: something missing, low confidence, or a bulk change."""
-    if understanding.intent in _ANSWERED:
-        return bool(understanding.missing)
-    if understanding.missing or understanding.confidence < CLARIFY_THRESHOLD:
-        return True
-    return understanding.target is not None and understanding.target.all_tasks
+    """Whether the graph asks before acting (the graph's own rule, graph/policy.py)."""
+    return policy.needs_question(understanding, CLARIFY_THRESHOLD)
 
 
 def outcome_for(understanding: Understanding) -> str:
     """The outcome the graph records for one turn with no tool failure."""
-    if understanding.intent in _ANSWERED and not understanding.missing:
-        return "answered"
-    if understanding.missing or understanding.confidence < CLARIFY_THRESHOLD:
-        return "clarify"
-    if understanding.target is not None and understanding.target.all_tasks:
-        return "confirm"
-    return "executed"
+    return policy.planned_outcome(understanding, CLARIFY_THRESHOLD)
 
 
 def intent_matches(expected: Intent | list[Intent] | str | list[str], actual: str) -> bool:

@@ -31,7 +31,6 @@ def make_builder(deps: DepsProvider) -> StateGraph:
     b.add_edge(START, "load_context")
     b.add_edge("load_context", "detect_intent")
     b.add_edge("execute", "audit")
-    b.add_edge("audit", "respond")
     b.add_edge("respond", END)
     return b
 

@@ -9,6 +9,7 @@ idempotency key derived from the conversation, the turn and the operation).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -44,12 +45,14 @@ from skills.understanding.factory import make_understander
 from tools.client import CallBinding, Toolbox, ToolFailed
 
 log = logging.getLogger(__name__)
+_DECISION_NAMESPACE = uuid.UUID("5b0e7c55-4f0a-4d36-9a49-0f6f3c1d2a77")
 
 SkillNode = Literal["task_skill", "reminder_skill", "recurring_skill", "validate"]
 _NEEDS_TARGET = {
     Intent.UPDATE_TASK, Intent.COMPLETE_TASK, Intent.REOPEN_TASK, Intent.DELETE_TASK,
     Intent.SET_REMINDER,
 }  # fmt: skip
+_BULK_OPS = ("delete_many", "complete_many")
 _SKILLS = {"task_skill": task_skill, "reminder_skill": reminder_skill,
            "recurring_skill": recurring_skill}  # fmt: skip
 
@@ -164,13 +167,17 @@ class Orchestrator:
 
     async def validate(
         self, state: State, runtime: Runtime[Context]
-    ) -> Command[Literal["clarify", "execute", "audit"]]:
+    ) -> Command[Literal["execute", "audit"]]:
         ctx = runtime.context
         lang = _lang(state, ctx)
         u = Understanding.model_validate(state["understanding"])
 
         def ask(question: dict[str, Any]) -> Command:
-            return Command(goto="clarify", update={"question": question, "outcome": "clarify"})
+            # Through audit first: a question is a decision too, and the audit node must run
+            # before the interrupt (a resumed turn re-runs clarify, never what came before it).
+            bulk = (question.get("plan") or {}).get("op") in _BULK_OPS
+            outcome = "confirm" if bulk else "clarify"
+            return Command(goto="audit", update={"question": question, "outcome": outcome})
 
         def stop(reply: str, outcome: str = "rejected") -> Command:
             return Command(goto="audit", update={"reply": reply, "outcome": outcome})
@@ -199,9 +206,9 @@ class Orchestrator:
             return problem if isinstance(problem, Command) else ask(problem)
         assert target is not None
         if isinstance(target, list):  # bulk: always confirm first
-            plan = {"op": "delete_many" if u.intent is Intent.DELETE_TASK else "complete_many",
-                    "task_ids": [t["id"] for t in target]}  # fmt: skip
-            text = say(lang, "ask_confirm_bulk", count=len(target))
+            op = "delete_many" if u.intent is Intent.DELETE_TASK else "complete_many"
+            plan = {"op": op, "task_ids": [t["id"] for t in target]}
+            text = say(lang, f"ask_confirm_{op}", count=len(target))
             return ask(_question("confirm", text, plan=plan))
         if u.intent is Intent.SET_REMINDER and (u.reminder is None or "when" in u.missing):
             return ask(_question("when", say(lang, "ask_when"), task=target))
@@ -214,6 +221,10 @@ class Orchestrator:
             Intent.SET_REMINDER: "set_reminder",
         }[u.intent]  # fmt: skip
         plan = {"op": op, "task": target, "understanding": u.model_dump(mode="json")}
+        if u.confidence < ctx.clarify_threshold and not state.get("plan"):
+            # Too unsure to change a task on our own: say what we would do and let them confirm.
+            text = say(lang, f"ask_confirm_{op}", title=target["title"])
+            return ask(_question("confirm", text, plan=plan))
         return Command(goto="execute", update={"plan": plan})
 
     async def _target(
@@ -226,12 +237,12 @@ class Orchestrator:
         ref = u.target or TaskRef()
         status = "done" if u.intent is Intent.REOPEN_TASK else "open"
         if ref.all_tasks:
-            tasks = await self._tasks(ctx, "all" if u.intent is Intent.DELETE_TASK else "open")
+            deleting = u.intent is Intent.DELETE_TASK
+            tasks = await self._tasks(ctx, "all" if deleting else "open")
             if not tasks:
-                refusal = Command(
-                    goto="audit", update={"reply": say(lang, "nothing_to_delete"),
-                                          "outcome": "rejected"})  # fmt: skip
-                return None, refusal
+                nothing = "nothing_to_delete" if deleting else "nothing_to_complete"
+                update = {"reply": say(lang, nothing), "outcome": "rejected"}
+                return None, Command(goto="audit", update=update)
             return tasks, None
         if ref.pronoun or (not ref.text and state.get("last_task_id")):
             last = state.get("last_task_id")
@@ -258,7 +269,10 @@ class Orchestrator:
 
     async def clarify(
         self, state: State, runtime: Runtime[Context]
-    ) -> Command[Literal["validate", "execute", "detect_intent", "audit", "clarify"]]:
+    ) -> Command[
+        Literal["validate", "execute", "detect_intent", "audit", "clarify",
+                "task_skill", "reminder_skill", "recurring_skill"]
+    ]:  # fmt: skip
         question = state["question"] or {}
         # Resuming re-runs this node from the top; nothing before interrupt() has effects.
         answer = str(interrupt(question)).strip()
@@ -330,8 +344,10 @@ class Orchestrator:
         plan = state.get("plan") or {}
         if question.get("task") is not None:
             plan = {**plan, "pinned": question["task"]}
+        # Back through the skill, so its output (and the audit record) reflects the answer.
+        skill = state.get("skill")
         return Command(
-            goto="validate",
+            goto=skill if skill in _SKILLS else "validate",
             update={"understanding": u.model_dump(mode="json"), "question": None, "plan": plan},
         )
 
@@ -367,7 +383,7 @@ class Orchestrator:
             tasks = found["tasks"]
             reply = (say(lang, "listed", count=len(tasks), lines=task_lines(tasks, tz, lang))
                      if tasks else say(lang, "listed_none"))  # fmt: skip
-            return {"reply": reply, "tasks": tasks, "outcome": "executed"}
+            return {"reply": reply, "tasks": tasks, "outcome": "answered"}
         if op in ("delete_many", "complete_many"):
             tool = "delete_task" if op == "delete_many" else "complete_task"
             done = [await call(tool, {"task_id": tid}, f"{op}:{tid}") for tid in plan["task_ids"]]
@@ -453,14 +469,18 @@ class Orchestrator:
             result["last_task_id"] = None
         return result
 
-    async def audit(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    async def audit(
+        self, state: State, runtime: Runtime[Context]
+    ) -> Command[Literal["clarify", "respond"]]:
         ctx = runtime.context
+        outcome = state.get("outcome", "answered")
         out = await audit_skill.ainvoke(
             {
                 "understanding": state["understanding"],
-                "outcome": state.get("outcome", "answered"),
+                "outcome": outcome,
                 "tool_calls": state.get("tool_calls", []),
                 "conversation_id": ctx.conversation_id,
+                **({"skill_output": state["skill_result"]} if state.get("skill_result") else {}),
             }
         )
         deps = await self._deps()
@@ -472,14 +492,24 @@ class Orchestrator:
                 f"conversation/{ctx.conversation_id}",
                 out["decision"],
                 Meta(correlation_id=ctx.correlation_id, source="/todo-agent/graph"),
+                event_id=_decision_id(ctx, state, out["decision"]),
             )
-        return {}
+        pending = outcome in ("clarify", "confirm") and state.get("question")
+        return Command(goto="clarify" if pending else "respond")
 
     async def respond(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         lang = _lang(state, runtime.context)
         if state.get("outcome") == "clarify" and state.get("question"):
             return {"reply": state["question"]["text"], "language": lang}
         return {"reply": state.get("reply") or say(lang, "unknown"), "language": lang}
+
+
+def _decision_id(ctx: Context, state: State, decision: dict[str, Any]) -> str:
+    """The same decision of the same turn gets the same event id, so a replayed audit step
+    (a turn re-run after a crash) is one entry in the trail, not two."""
+    body = json.dumps(decision, sort_keys=True, ensure_ascii=False)
+    name = f"{ctx.conversation_id}:{state.get('turn_key', '')}:{body}"
+    return str(uuid.uuid5(_DECISION_NAMESPACE, name))
 
 
 def _done(action: str, task: dict[str, Any], reply: str) -> dict[str, Any]:

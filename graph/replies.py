@@ -35,13 +35,22 @@ TEXT: dict[str, dict[str, str]] = {
         "ask_when": "When should I remind you?",
         "ask_changes": "What should I change about “{title}”?",
         "ask_which": "Which one do you mean?\n{options}\nReply with the number or the name.",
-        "ask_confirm_bulk": "Delete all {count} of your tasks? This cannot be undone. (yes/no)",
+        "ask_confirm_delete_many": (
+            "Delete all {count} of your tasks? This cannot be undone. (yes/no)"
+        ),
+        "ask_confirm_complete_many": "Mark all {count} of your open tasks as done? (yes/no)",
+        "ask_confirm_update": "Change “{title}”? (yes/no)",
+        "ask_confirm_complete": "Mark “{title}” as done? (yes/no)",
+        "ask_confirm_reopen": "Reopen “{title}”? (yes/no)",
+        "ask_confirm_delete": "Delete “{title}”? (yes/no)",
+        "ask_confirm_set_reminder": "Set a reminder for “{title}”? (yes/no)",
         "ask_confirm_create": "Shall I add “{title}” as a task? (yes/no)",
         "no_match": "I couldn't find a task matching “{text}”.",
         "no_last": "I'm not sure which task you mean; please name it.",
         "cancelled": "OK, I won't do that.",
         "failed": "I couldn't do that: {error}",
         "nothing_to_delete": "You have no tasks to delete.",
+        "nothing_to_complete": "You have no open tasks.",
         "help": (
             "I can keep your tasks. Try:\n"
             "• “buy milk tomorrow at 5pm #shopping p1”\n"
@@ -73,15 +82,22 @@ TEXT: dict[str, dict[str, str]] = {
         "ask_when": "میں کب یاد دلاؤں؟",
         "ask_changes": "“{title}” میں کیا بدلوں؟",
         "ask_which": "آپ کون سا کام کہہ رہے ہیں؟\n{options}\nنمبر یا نام لکھیں۔",
-        "ask_confirm_bulk": (
+        "ask_confirm_delete_many": (
             "کیا آپ کے تمام {count} کام حذف کر دوں؟ یہ واپس نہیں ہو سکے گا۔ (ہاں/نہیں)"
         ),
+        "ask_confirm_complete_many": "کیا آپ کے تمام {count} کھلے کام مکمل کر دوں؟ (ہاں/نہیں)",
+        "ask_confirm_update": "کیا “{title}” میں تبدیلی کر دوں؟ (ہاں/نہیں)",
+        "ask_confirm_complete": "کیا “{title}” مکمل کر دوں؟ (ہاں/نہیں)",
+        "ask_confirm_reopen": "کیا “{title}” دوبارہ کھول دوں؟ (ہاں/نہیں)",
+        "ask_confirm_delete": "کیا “{title}” حذف کر دوں؟ (ہاں/نہیں)",
+        "ask_confirm_set_reminder": "کیا “{title}” کی یاد دہانی لگا دوں؟ (ہاں/نہیں)",
         "ask_confirm_create": "کیا “{title}” کو کام کے طور پر شامل کر دوں؟ (ہاں/نہیں)",
         "no_match": "“{text}” سے ملتا کوئی کام نہیں ملا۔",
         "no_last": "معلوم نہیں آپ کون سا کام کہہ رہے ہیں؛ براہ کرم اس کا نام لکھیں۔",
         "cancelled": "ٹھیک ہے، یہ نہیں کروں گا۔",
         "failed": "یہ نہیں ہو سکا: {error}",
         "nothing_to_delete": "حذف کرنے کے لیے کوئی کام نہیں۔",
+        "nothing_to_complete": "آپ کا کوئی کھلا کام نہیں۔",
         "help": (
             "میں آپ کے کام سنبھال سکتا ہوں۔ مثلاً:\n"
             "• “کل شام 5 بجے دودھ خریدنا #گھر”\n"

@@ -23,7 +23,14 @@ class OutboxBatch:
     def add(self, topic: Topic, type_: EventType, task_id: uuid.UUID, data: dict[str, Any]) -> None:
         self.add_event(topic, type_, task_subject(task_id), data)
 
-    def add_event(self, topic: Topic, type_: EventType, subject: str, data: dict[str, Any]) -> None:
+    def add_event(
+        self,
+        topic: Topic,
+        type_: EventType,
+        subject: str,
+        data: dict[str, Any],
+        event_id: str | None = None,
+    ) -> None:
         event = new_event(
             type_,
             user_id=self.owner_id,
@@ -32,6 +39,7 @@ class OutboxBatch:
             correlation_id=self.meta.correlation_id,
             traceparent=self.meta.traceparent,
             source=self.meta.source,
+            event_id=event_id,
         )
         self.rows.append((topic.value, event))
 
@@ -91,10 +99,12 @@ class Outbox:
         meta: Meta = Meta(),
         *,
         conn: asyncpg.Connection | None = None,
+        event_id: str | None = None,
     ) -> CloudEvent:
-        """Queue one event; pass `conn` to make it part of the caller's transaction."""
+        """Queue one event; pass `conn` to make it part of the caller's transaction, and
+        `event_id` to make a repeated emission the same event (consumers apply it once)."""
         batch = OutboxBatch(owner_id, meta)
-        batch.add_event(topic, type_, subject, data)
+        batch.add_event(topic, type_, subject, data, event_id)
         if conn is not None:
             await batch.write(conn)
         else:

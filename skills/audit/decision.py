@@ -62,6 +62,7 @@ def build_decision(
     *,
     outcome: Outcome,
     conversation_id: str | None = None,
+    skill_output: dict[str, Any] | None = None,
 ) -> AgentDecision:
     return AgentDecision(
         intent=understanding.intent,
@@ -69,7 +70,9 @@ def build_decision(
         language=understanding.language,
         skill=skill_for(understanding),
         outcome=outcome,
-        skill_output=understanding.model_dump(mode="json", exclude_defaults=True),
+        skill_output=skill_output
+        if skill_output is not None
+        else understanding.model_dump(mode="json", exclude_defaults=True),
         tool_calls=tool_calls,
         conversation_id=conversation_id,
     )

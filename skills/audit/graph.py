@@ -15,6 +15,7 @@ class AuditSkillInput(TypedDict):
     outcome: Outcome
     tool_calls: NotRequired[list[dict[str, Any]]]
     conversation_id: NotRequired[str]
+    skill_output: NotRequired[dict[str, Any]]  # the skill subgraph's result, when one ran
 
 
 class AuditSkillOutput(TypedDict, total=False):
@@ -31,6 +32,7 @@ def decide(state: AuditSkillState) -> dict[str, Any]:
         [ToolCall.model_validate(c) for c in state.get("tool_calls", [])],
         outcome=state["outcome"],
         conversation_id=state.get("conversation_id"),
+        skill_output=state.get("skill_output"),
     )
     return {"decision": decision.model_dump(mode="json")}
 

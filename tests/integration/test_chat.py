@@ -126,6 +126,9 @@ async def test_bulk_complete_confirms_and_says_what_it_did(http: httpx.AsyncClie
             await say(user, add)
         asked = await say(user, command)
         assert asked["awaiting_reply"] is True
+        assert "2" in asked["reply"]
+        assert "حذف" not in asked["reply"]
+        assert "Delete" not in asked["reply"]
         done = await say(user, yes, asked["conversation_id"])
         assert [a["action"] for a in done["actions"]] == ["completed", "completed"]
         assert expected in done["reply"]
@@ -219,3 +222,23 @@ async def test_help_and_nonsense_get_answers_not_actions(alice: User) -> None:
     lost = await say(alice, "???")
     assert lost["actions"] == []
     assert await open_tasks(alice) == []
+
+
+async def test_every_decision_is_audited_questions_included(alice: User, pool) -> None:
+    asked = await say(alice, "add a task for tomorrow")
+    await say(alice, "renew passport", asked["conversation_id"])
+    await say(alice, "what's due tomorrow?", asked["conversation_id"])
+    rows = await pool.fetch(
+        "SELECT event FROM app.outbox WHERE key = $1 AND event->>'type' = 'agent.decision'"
+        " ORDER BY id",
+        alice.id,
+    )
+    decisions = [json.loads(r["event"])["data"] if isinstance(r["event"], str)
+                 else r["event"]["data"] for r in rows]  # fmt: skip
+    assert [(d["intent"], d["outcome"]) for d in decisions] == [
+        ("create_task", "clarify"),
+        ("create_task", "executed"),
+        ("query_tasks", "answered"),
+    ]
+    assert decisions[1]["tool_calls"][0]["name"] == "create_task"
+    assert decisions[1]["skill_output"]["fields"]["title"] == "renew passport"
