@@ -70,24 +70,24 @@ def relay() -> None:
 @app.command()
 def migrate() -> None:
     """Apply the database migrations and exit."""
-    from domain.store import migrate as run_migrations
+    from runtime.endpoints import database_url
 
     _logging("migrate")
-
-    async def main() -> list[str]:
-        import asyncpg
-
-        url = get_settings().database_url
-        if not url:
-            raise typer.BadParameter("DATABASE_URL is not set")
-        conn = await asyncpg.connect(url)
-        try:
-            return await run_migrations(conn)
-        finally:
-            await conn.close()
-
-    applied = asyncio.run(main())
+    with database_url(get_settings()) as url:
+        applied = asyncio.run(_migrate(url))
     typer.echo(f"applied: {', '.join(applied) or 'nothing (up to date)'}")
+
+
+async def _migrate(url: str) -> list[str]:
+    import asyncpg
+
+    from domain.store import migrate as run_migrations
+
+    conn = await asyncpg.connect(url)
+    try:
+        return await run_migrations(conn)
+    finally:
+        await conn.close()
 
 
 class ConsumerName(StrEnum):
@@ -111,11 +111,11 @@ def consumer(name: Annotated[ConsumerName, typer.Argument(help="which consumer t
 def audit_verify() -> None:
     """Check the audit log's hash chain; exits 1 where it is broken."""
     from consumers.audit.verify_cli import verify_database
+    from runtime.endpoints import database_url
 
-    url = get_settings().database_url
-    if not url:
-        raise typer.BadParameter("DATABASE_URL is not set")
-    result = asyncio.run(verify_database(url))
+    with database_url(get_settings()) as url:
+        asyncio.run(_migrate(url))  # a data directory `up` never ran on has no audit log yet
+        result = asyncio.run(verify_database(url))
     for br in result.breaks:
         typer.echo(f"broken at entry {br.seq}: {br.reason}", err=True)
     if not result.ok:
@@ -130,13 +130,12 @@ def dlq_replay(
 ) -> None:
     """Republish a dead-letter topic's messages to their original topic."""
     from consumers.common.dlq_replay import replay, source_topic
+    from runtime.endpoints import NoEndpoint, kafka_bootstrap_servers
 
-    bootstrap = get_settings().kafka_bootstrap_servers
-    if not bootstrap:
-        raise typer.BadParameter("KAFKA_BOOTSTRAP_SERVERS is not set")
     try:
+        bootstrap = kafka_bootstrap_servers(get_settings())
         target = source_topic(topic)
-    except ValueError as exc:
+    except (NoEndpoint, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from exc
     count = asyncio.run(replay(bootstrap, target))
     typer.echo(f"replayed {count} message(s) from {target}.dlq to {target}")

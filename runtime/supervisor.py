@@ -19,6 +19,7 @@ import asyncpg
 
 from domain.publishers import ensure_topics
 from domain.store import migrate
+from runtime import endpoints
 from runtime.embedded import EmbeddedKafka, EmbeddedPostgres
 from runtime.settings import get_settings
 
@@ -100,6 +101,11 @@ def run_all(*, host: str, port: int) -> int:
             kafka.start() if kafka else settings.kafka_bootstrap_servers or ""
         )
         asyncio.run(_prepare(env["DATABASE_URL"], env["KAFKA_BOOTSTRAP_SERVERS"]))
+        endpoints.publish(
+            settings.data_dir,
+            database_url=env["DATABASE_URL"],
+            kafka_bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"],
+        )
         parts = _parts(host, port)
         for part in parts:
             part.process = subprocess.Popen(
@@ -122,6 +128,7 @@ def run_all(*, host: str, port: int) -> int:
         return 0
     finally:
         print("\nstopping…", file=sys.stderr)
+        endpoints.withdraw(settings.data_dir)
         for part in parts:
             if part.process and part.process.poll() is None:
                 part.process.terminate()

@@ -1,0 +1,131 @@
+"""The `todo-agent` command as a person uses it: `up` on the embedded defaults starts every part,
+one Ctrl-C stops them all, a second `up` finds the same data, and one-off commands beside a
+running `up` find its database without configuration."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from runtime.embedded import free_port
+
+EMBEDDED = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in EMBEDDED}
+    return {**env, "DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING"}
+
+
+def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "runtime", *args],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _health_urls(port: int) -> list[str]:
+    """The API's readiness, then the health of the relay and the three consumers."""
+    ports = (port + 10, port + 11, port + 12, port + 13)
+    return [f"http://127.0.0.1:{port}/ready", *(f"http://127.0.0.1:{p}/health" for p in ports)]
+
+
+def _wait_ready(port: int, process: subprocess.Popen[str], timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    waiting = _health_urls(port)
+    while waiting and time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"`up` exited early with {process.returncode}: {process.stderr.read()}")
+        try:
+            if httpx.get(waiting[0], timeout=1).status_code == 200:
+                waiting.pop(0)
+                continue
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    if waiting:
+        pytest.fail(f"`up` did not become ready: {waiting[0]} does not answer")
+
+
+@contextmanager
+def system_up(data_dir: Path, port: int) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runtime", "up", "--port", str(port)],
+        env=_env(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(port, process)
+        yield base
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+    assert process.returncode == 0, process.stderr.read()
+
+
+def _parts_stopped(port: int) -> bool:
+    for url in _health_urls(port):
+        try:
+            httpx.get(url, timeout=0.5)
+            return False
+        except httpx.HTTPError:
+            continue
+    return True
+
+
+def test_up_runs_every_part_stops_on_ctrl_c_and_keeps_the_data() -> None:
+    with tempfile.TemporaryDirectory(prefix="tdup", dir="/tmp") as tmp:
+        data_dir = Path(tmp) / "data"
+        port = free_port()
+        account = {"email": "up@example.com", "password": "a long password"}
+        with system_up(data_dir, port) as base:  # ready: the API, the relay, the consumers
+            assert httpx.post(f"{base}/v1/auth/register", json=account).status_code == 201
+            token = httpx.post(f"{base}/v1/auth/login", json=account).json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            made = httpx.post(f"{base}/v1/tasks", json={"title": "survive a restart"}, headers=auth)
+            assert made.status_code == 201
+            # A one-off command beside the running system finds its embedded database.
+            verified = _cli(data_dir, "audit", "verify")
+            assert verified.returncode == 0, verified.stderr
+            assert "audit log intact" in verified.stdout
+        assert _parts_stopped(port)
+        assert not (data_dir / "endpoints.json").exists()
+
+        with system_up(data_dir, port) as base:
+            token = httpx.post(f"{base}/v1/auth/login", json=account).json()["access_token"]
+            listed = httpx.get(f"{base}/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+            assert [t["title"] for t in listed.json()["items"]] == ["survive a restart"]
+
+
+def test_one_off_commands_work_without_a_running_system() -> None:
+    with tempfile.TemporaryDirectory(prefix="tdcli", dir="/tmp") as tmp:
+        data_dir = Path(tmp) / "data"
+        migrated = _cli(data_dir, "migrate")
+        assert migrated.returncode == 0, migrated.stderr
+        assert "applied:" in migrated.stdout
+        again = _cli(data_dir, "migrate")
+        assert "nothing (up to date)" in again.stdout
+        no_broker = _cli(data_dir, "dlq", "replay", "task-events")
+        assert no_broker.returncode != 0
+        assert "KAFKA_BOOTSTRAP_SERVERS" in no_broker.stderr
