@@ -230,7 +230,8 @@ _ORDINAL = re.compile(
 )
 
 # --- Urdu --------------------------------------------------------------------------------
-_SUF_UR = r"(?:\s+(?:کو|تک|پر|سے\s+پہلے|کے\s+لیے|کے\s+لئے))?"
+# the suffix is a whole word: "کل کوئٹہ جانا" keeps its "کوئٹہ"
+_SUF_UR = r"(?:\s+(?:کو|تک|پر|سے\s+پہلے|کے\s+لیے|کے\s+لئے)(?!\w))?"
 _WD_UR = ur.alt(ur.WEEKDAYS)
 _MONTH_UR = ur.alt(ur.MONTHS)
 _MOD_UR = r"(?:(?P<mod>اس|اگلے|اگلی|آئندہ|آنے\s+والے)\s+)?"
@@ -322,8 +323,8 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
         lambda m, t: next_month_day(t, ur.MONTHS[m["mo"] or m["mo2"]], 15),
     ),
     (
-        re.compile(rf"(?<!\w)(?P<d>[0-3]?\d)\s*(?:تاریخ|تاریخ)(?!\w){_SUF_UR}"),
-        lambda m, t: next_day_of_month(t, int(m["d"])),
+        re.compile(rf"(?<!\w)(?P<d>{ur.MONTH_DAY})\s*تاریخ(?!\w){_SUF_UR}"),
+        lambda m, t: next_day_of_month(t, ur.month_day(m["d"])),
     ),
 ]
 
@@ -335,6 +336,24 @@ def _slash(m: re.Match[str], text: str, today: date) -> date | None:
     if not 1 <= month <= 12:
         return None
     return next_month_day(today, month, int(m["d"]), _year(m["y"]))
+
+
+# "sat at 4", "sun 5pm": a word-like abbreviation is a weekday only when a time follows it
+_WD_WORD_BEFORE_TIME = re.compile(
+    rf"{_PRE}\b(?:(?P<mod>this|next|coming|on|by)\s+)?(?P<wd>{_WD_WORD})\b"
+    r"(?=\s*(?:@|at\s+\d|\d{1,2}(?::\d\d)?\s*[ap]\.?m))",
+    re.I,
+)
+
+
+def take_weekday_before_time(doc: Doc, clock: Clock) -> date | None:
+    """Run before the time pass, which would blank the time that makes "sat" a day."""
+    m = _WD_WORD_BEFORE_TIME.search(doc.text)
+    if not m:
+        return None
+    doc.take_match(m)
+    strict = (m["mod"] or "").lower() == "next"
+    return next_weekday(clock.today, _WEEKDAY_ALL[m["wd"].lower()], strict=strict)
 
 
 def take_date(doc: Doc, clock: Clock, language: str) -> date | None:

@@ -46,6 +46,7 @@ class _Rule:
     remind_to: bool = False
     confidence: float = VERB_CONFIDENCE
     needs: re.Pattern[str] | None = None  # the message must also contain this
+    after_moment: bool = False  # the verb must follow a date/time/recurrence phrase
 
 
 def _en(intent: Intent, body: str, **kw: object) -> _Rule:
@@ -94,7 +95,7 @@ _SETS_PRIORITY_EN = re.compile(
 _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.HELP,
-        r"(?:help|\?+|what\s+can\s+you\s+do|what\s+do\s+you\s+do|how\s+(?:do|does|can)\s+(?:i|you|this|it)\b.*"
+        r"(?:(?:i\s+)?need\s+(?:some\s+)?help|help(?:\s+(?:me|please|pls))?|\?+|what\s+can\s+you\s+do|what\s+do\s+you\s+do|how\s+(?:do|does|can)\s+(?:i|you|this|it)\b.*"
         r"|how\s+to\s+use.*|commands|usage|menu|instructions)\W*$",
     ),
     _en(
@@ -105,12 +106,12 @@ _RULES_EN: tuple[_Rule, ...] = (
     ),
     _en(
         Intent.SET_REMINDER,
-        r"(?:remind\s+me(?!\s+to\b)|(?:set|add|create|schedule|put)\s+(?:a\s+|an\s+|the\s+)?reminder(?!\s+to\b)|reminder)"
+        r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?!\s+to\b)|(?:set|add|create|schedule|put)\s+(?:a\s+|an\s+|the\s+)?reminder(?!\s+to\b)|reminder)"
         r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
     ),
     _en(
         Intent.CREATE_TASK,
-        r"(?:remind\s+me(?:\s+to\b)?|(?:set|add|create)\s+(?:a\s+)?reminder\s+to\b|don'?t\s+let\s+me\s+forget\s+to\b)",
+        r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?:\s+to\b)?|(?:set|add|create)\s+(?:a\s+)?reminder\s+to\b|don'?t\s+let\s+me\s+forget\s+to\b)",
         remind_to=True,
     ),
     _en(
@@ -156,7 +157,7 @@ _RULES_EN: tuple[_Rule, ...] = (
     ),
     _en(
         Intent.QUERY_TASKS,
-        r"(?:show|list|display|view|what|what'?s|whats|which|how\s+many|do\s+i\s+have|have\s+i\s+got|is\s+there|are\s+there|any|"
+        r"(?:show|list|display|view|what|what'?s|whats|which|how\s+many|do\s+i\s+have|have\s+i\s+got|is\s+there|are\s+there|any|anything|"
         r"(?:see|get|give|tell|find|search|look\s+up|check|read|pull\s+up|bring\s+up)(?=\s+(?:me\s+)?(?:for\s+)?(?:all\s+)?"
         r"(?:my|the\s+list|what|everything|all|tasks?|todos?|to-?dos|overdue|upcoming|pending|completed|done|urgent|#|"
         r"(?:\w+\s+)?(?:tasks?|todos?)\b)))\b",
@@ -182,8 +183,9 @@ _RULES_UR: tuple[_Rule, ...] = (
     _Rule(
         Intent.HELP,
         re.compile(
-            r"^\s*(?:مدد|ہیلپ|مدد\s+(?:کرو|کریں|چاہیے)|آپ\s+کیا\s+کر\s+سکتے\s+ہیں|تم\s+کیا\s+کر\s+سکتے\s+ہو|"
-            r"کیسے\s+استعمال\s+(?:کروں|کریں)|کیا\s+کیا\s+کر\s+سکتے\s+ہو)\s*[.!?]*\s*$"
+            r"^\s*(?:(?:مجھے\s+)?(?:مدد|ہیلپ)(?:\s+(?:کرو|کریں|چاہیے|چاہئے))?"
+            r"|(?:(?:آپ|تم)\s+)?کیا(?:\s+کیا)?\s+کر\s+(?:سکتے|سکتی)\s+(?:ہیں|ہو)"
+            r"|کیسے\s+استعمال\s+(?:کروں|کریں))\s*[.!?]*\s*$"
         ),
     ),
     _Rule(
@@ -211,6 +213,8 @@ _RULES_UR: tuple[_Rule, ...] = (
     ),
     _ur(Intent.SET_REMINDER, _REMIND_UR, needs=_OFFSET_CUE_UR),
     _ur(Intent.CREATE_TASK, _REMIND_UR, remind_to=True),
+    # "یاد دلانا کہ چولہا بند کرنا ہے": the verb comes first and کہ opens the to-do
+    _Rule(Intent.CREATE_TASK, re.compile(r"(?<!\w)" + _REMIND_UR + r"\s+کہ(?!\w)"), remind_to=True),
     _Rule(
         Intent.UPDATE_TASK,
         re.compile(
@@ -233,7 +237,7 @@ _RULES_UR: tuple[_Rule, ...] = (
     ),
     _ur(
         Intent.COMPLETE_TASK,
-        r"(?:مکمل|ختم|پورا|پوری|ڈن)\s*(?:"
+        r"(?:مکمل|ختم|پورا|پوری|ڈن)(?:\s+شدہ)?\s*(?:(?:نشان\s*زد|مارک)\s*)?(?:"
         + _KAR
         + r"|ہو\s*گیا|ہو\s*گئی|ہو\s*گئے|ہو\s*چکا|ہو\s*چکی|ہے|ہیں)?"
         r"|(?:ہو\s*گیا|ہو\s*گئی|کر\s+لیا|کرلیا|کر\s+لی|ہو\s+چکا|ہو\s+چکی)",
@@ -265,6 +269,8 @@ _RULES_UR: tuple[_Rule, ...] = (
         needs=_UPDATE_NEEDS_UR,
     ),
     _ur(Intent.UPDATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)", needs=_PRIORITY_UR),
+    # "میٹنگ کو کل شام 4 بجے کر دو": a bare "کر دو" right after a moment sets that moment
+    _ur(Intent.UPDATE_TASK, _KAR, after_moment=True),
     _ur(
         Intent.QUERY_TASKS,
         r"(?:دکھا"
@@ -272,7 +278,7 @@ _RULES_UR: tuple[_Rule, ...] = (
         + r"|دکھاؤ|دکھائیں|دکھائیے|دکھاو|بتا"
         + _DO
         + r"|بتاؤ|بتائیں|بتائیے|بتاو|سناؤ|گنواؤ|پڑھ\s+کر\s+سناؤ)"
-        r"|(?:کیا|کون\s*سے|کونسے|کتنے|کتنا)\s+.*(?:ہے|ہیں)|(?:کیا\s+(?:ہے|ہیں))",
+        r"|(?:کیا|کون\s*سے|کونسے|کتنے|کتنا)\s+(?P<keep>.*)(?:ہے|ہیں)|(?:کیا\s+(?:ہے|ہیں))",
     ),
     _ur(Intent.CREATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)"),
     # "مجھے دودھ خریدنا ہے": an infinitive + ہے is something the user has to do
@@ -321,10 +327,26 @@ def _tail_start(text: str, clock: Clock | None) -> int | None:
     return start
 
 
-def _match_ur(view: str, text: str) -> tuple[_Rule, re.Match[str]] | None:
+def _moment_before(text: str, pos: int, clock: Clock | None) -> bool:
+    """Whether a date, time or recurrence phrase ends right before `pos`."""
+    from .recurrence import take_recurrence
+    from .when import take_when
+
+    head = text[:pos].rstrip(_TAIL_PUNCT)
+    if clock is None or not head:
+        return False
+    trial = Doc(head)
+    take_recurrence(trial, clock, "ur")
+    take_when(trial, clock, "ur")
+    return trial.text[-1] == " "
+
+
+def _match_ur(view: str, text: str, clock: Clock | None) -> tuple[_Rule, re.Match[str]] | None:
     for rule in _RULES_UR:
         m = rule.pattern.search(view)
         if not m or (rule.needs is not None and not rule.needs.search(text)):
+            continue
+        if rule.after_moment and not _moment_before(view, m.start(), clock):
             continue
         # an infinitive ("رپورٹ مکمل کرنا") is a to-do's title unless a task is pointed at
         if (
@@ -344,13 +366,13 @@ def match_intent(doc: Doc, language: str, clock: Clock | None = None) -> IntentH
         if m := _CREATE_PREFIX_UR.match(text):
             doc.take_match(m)
             return IntentHit(Intent.CREATE_TASK)
-        if found := _match_ur(text, text):
+        if found := _match_ur(text, text, clock):
             return _hit(doc, *found, language)
         # no verb last: set the trailing modifiers aside (same offsets) and look again
         tail = _tail_start(text, clock)
         if tail is not None:
             view = text[:tail] + " " * (len(text) - tail)
-            if found := _match_ur(view, text):
+            if found := _match_ur(view, text, clock):
                 return _hit(doc, *found, language, tail)
     for rule in _RULES_EN:
         m = rule.pattern.search(text)

@@ -27,6 +27,19 @@ ORDINALS: dict[str, int] = {
     "تیسرا": 3, "تیسری": 3, "چوتھے": 4, "چوتھا": 4, "چوتھی": 4, "پانچویں": 5, "آخری": -1,
 }  # fmt: skip
 
+# تاریخ is feminine: "مہینے کی پہلی تاریخ" = the 1st ("آخری تاریخ" is read by its own rule)
+DAY_ORDINALS: dict[str, int] = {
+    "پہلی": 1, "دوسری": 2, "تیسری": 3, "چوتھی": 4, "پانچویں": 5, "چھٹی": 6, "ساتویں": 7,
+    "آٹھویں": 8, "نویں": 9, "دسویں": 10,
+}  # fmt: skip
+# a day of the month said before تاریخ: a number or a feminine ordinal
+MONTH_DAY = r"(?:[0-3]?\d|" + alt(DAY_ORDINALS) + ")"
+
+
+def month_day(raw: str) -> int:
+    return int(raw) if raw.isdigit() else DAY_ORDINALS[raw]
+
+
 # part of day → (default hour, how a bare hour next to it is read)
 PARTS_OF_DAY: dict[str, tuple[int, str]] = {
     "صبح": (9, "am"), "دوپہر": (12, "noon"), "سہ پہر": (15, "pm"), "سہپہر": (15, "pm"),

@@ -85,7 +85,7 @@ _STATUS_ALL = re.compile(
     re.I,
 )
 _STATUS_DONE = re.compile(
-    r"\b(?<!not\s)(?:completed|done|finished|closed|checked\s+off|ticked\s+off|accomplished)\b"
+    r"\b(?<!not\s)(?:completed|complete|done|finished|closed|checked\s+off|ticked\s+off|accomplished)\b"
     r"|(?<!\w)(?:مکمل\s+(?:شدہ|کیے\s+(?:گئے|ہوئے)|ہونے\s+والے|ہو\s+چکے|ہوئے)|ختم\s+شدہ|مکمل|نمٹائے\s+گئے)(?!\w)",
     re.I,
 )
@@ -154,13 +154,15 @@ def take_query(
     )
 
 
-def is_query_phrase(text: str) -> bool:
-    """Only list words and a range left ("my tasks today", "آج کے کام")."""
-    return (
-        bool(
-            re.search(
-                r"\b(?:tasks?|todos?|to-dos?|agenda)\b|(?<!\w)(?:کام|کاموں|ٹاسک)(?!\w)", text, re.I
-            )
-        )
-        and not _NOISE.sub(" ", text).strip()
-    )
+_LIST_WORD = re.compile(
+    r"\b(?:tasks?|todos?|to-dos?|agenda)\b|(?<!\w)(?:کام|کاموں|ٹاسک)(?!\w)", re.I
+)
+
+
+def is_query_phrase(text: str, said: str | None = None) -> bool:
+    """Only list words and a range left ("my tasks today", "آج کے کام").
+
+    `said`: the message before priorities and tags were taken, since "فوری کام" (urgent tasks)
+    leaves with its priority and the list word must still count.
+    """
+    return bool(_LIST_WORD.search(said or text)) and not _NOISE.sub(" ", text).strip()

@@ -88,7 +88,14 @@ def _interval(raw: str | None, words: dict[str, int]) -> int | None:
 # --- English patterns ---------------------------------------------------------------------
 _EVERY = r"\b(?:every|each|evry)\s+"
 _WD = en.alt(_WEEKDAYS_EN)
-_WD_LIST = rf"{_WD}s?\b\.?(?:\s*(?:,|and|&|/|or|plus)\s*(?:on\s+)?{_WD}s?\b\.?)*"
+# after a bare space "sat"/"sun" are days only where the list ends ("gym every mon wed sat"),
+# so "every monday sun salutations" keeps its title
+_WD_BARE = (
+    rf"(?:(?!(?:sat|sun)\b){_WD}s?\b\.?"
+    r"|(?:sat|sun)\b\.?(?=\s*(?:$|[,.;:!?#@]|\d|at\b|from\b|until\b|till\b|starting\b)))"
+)
+# "mon, wed and fri", "mon/wed", and the bare "mon wed fri" people type
+_WD_LIST = rf"{_WD}s?\b\.?(?:\s*(?:,|and|&|/|or|plus)\s*(?:on\s+)?{_WD}s?\b\.?|\s+{_WD_BARE})*"
 _ORD_EN = r"(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)"
 _MONTH_EN = en.alt(en.MONTHS)
 _ON_SUFFIX = (
@@ -113,6 +120,8 @@ _EN_WEEKDAYS = re.compile(
     re.I,
 )
 _EN_WEEKEND = re.compile(r"\b(?:every|each)\s+weekend\b|\bon\s+weekends\b", re.I)
+# "monthly on the 20th", "weekly on mondays": an adverb takes the same "on ..." as "every month"
+_ON_AFTER = re.compile(_ON_SUFFIX, re.I)
 _EN_WEEKDAY_LIST = re.compile(rf"{_EVERY}(?P<other>other\s+)?(?P<list>{_WD_LIST})", re.I)
 _EN_PART = re.compile(r"\b(?:every|each)\s+(?P<p>morning|afternoon|evening|night)\b", re.I)
 _EN_MONTHDAY = re.compile(
@@ -145,23 +154,28 @@ _UR_LAST_DAY = re.compile(
     rf"(?<!\w)(?:ہر\s+)?{_MAH}\s+(?:کی|کے)\s+آخری\s+(?:تاریخ|دن)(?:\s+کو)?(?!\w)"
 )
 _UR_MONTHDAY = re.compile(
-    rf"{_HAR}{_MAH}\s+(?:کی|کو)\s+(?P<d>[0-3]?\d)(?:\s*تاریخ)?(?:\s+کو)?(?!\w)"
-    r"|(?<!\w)ہر\s+(?P<d2>[0-3]?\d)\s*تاریخ(?:\s+کو)?(?!\w)"
+    rf"{_HAR}{_MAH}\s+(?:کی|کو)\s+(?:(?P<d>[0-3]?\d)(?:\s*تاریخ)?|(?P<o>{ur.alt(ur.DAY_ORDINALS)})\s+تاریخ)"
+    r"(?:\s+کو)?(?!\w)"
+    rf"|(?<!\w)ہر\s+(?P<d2>{ur.MONTH_DAY})\s*تاریخ(?:\s+کو)?(?!\w)"
 )
 _UR_NTH_WEEKDAY = re.compile(
     rf"{_HAR}{_MAH}\s+(?:کے|کی|کا)\s+(?P<ord>{_ORD_UR})\s+(?P<wd>{_WD_UR})(?:\s+کو)?(?!\w)"
 )
 _UR_WEEKDAYS = re.compile(rf"{_HAR}(?:کام\s+کے|ورکنگ|کاروباری)\s+دن(?:\s+کو)?(?!\w)")
 _UR_WEEKEND = re.compile(rf"{_HAR}(?:ہفتے\s+کے\s+آخر|ویک\s*اینڈ)(?:\s+(?:کو|پر|میں))?(?!\w)")
+# inside a list of days ہفتہ/ہفتے is Saturday: "ہر بدھ اور ہفتے کو", "ہر ہفتے اور اتوار"
+_SAT_IN_LIST = r"(?:ہفتہ|ہفتے)"
+_WEEKDAYS_UR = {**ur.WEEKDAYS, **dict.fromkeys(ur.SATURDAY_FORMS, 5)}
 _UR_WEEKDAY_LIST = re.compile(
-    rf"{_HAR}(?P<other>دوسرے\s+)?(?P<list>{_WD_UR}(?:\s*(?:اور|,)\s*{_WD_UR})*)(?!\w)(?:\s+کو)?"
+    rf"{_HAR}(?P<other>دوسرے\s+)?(?P<list>(?:{_WD_UR}|{_SAT_IN_LIST}(?=\s*(?:اور|,)))"
+    rf"(?:\s*(?:اور|,)\s*(?:{_WD_UR}|{_SAT_IN_LIST}))*)(?!\w)(?:\s+کو(?!\w))?"
 )
 _UR_YEARLY_DATE = re.compile(
-    rf"{_HAR}سال\s+(?:(?P<d>[0-3]?\d)\s+(?P<mo>{ur.alt(ur.MONTHS)})|(?P<mo2>{ur.alt(ur.MONTHS)})\s+کی\s+(?P<d2>[0-3]?\d)(?:\s+تاریخ)?)(?!\w)(?:\s+کو)?"
+    rf"{_HAR}سال\s+(?:(?P<d>[0-3]?\d)\s+(?P<mo>{ur.alt(ur.MONTHS)})|(?P<mo2>{ur.alt(ur.MONTHS)})\s+کی\s+(?P<d2>[0-3]?\d)(?:\s+تاریخ)?)(?!\w)(?:\s+کو(?!\w))?"
 )
 _UR_UNIT = re.compile(
     rf"{_HAR}(?:(?P<n>دوسرے|دوسری|{ur.NUM})\s+)?"
-    rf"(?P<u>روز|دن|ہفتے|ہفتہ|{_MAH}|سال|گھنٹے|گھنٹہ)(?!\w)(?:\s+(?:کو|میں|(?:کے\s+)?بعد))?"
+    rf"(?P<u>روز|دن|ہفتے|ہفتہ|{_MAH}|سال|گھنٹے|گھنٹہ)(?!\w)(?:\s+(?:کو|میں|(?:کے\s+)?بعد)(?!\w))?"
 )
 _UR_PART = re.compile(
     r"(?<!\w)(?:ہر\s+روز|ہر\s+دن|ہر|روز|روزانہ)\s+(?P<p>صبح|شام|رات|دوپہر|سہ\s*پہر)(?!\w)"
@@ -205,6 +219,19 @@ def _weekday_codes(text: str, table: dict[str, int]) -> list[str]:
     return sorted(codes, key=DAY_CODES.index)
 
 
+def _apply_on(core: RuleCore, m: re.Match[str]) -> bool:
+    """The "on the 20th" / "on the last day" / "on mondays" part of a rule; True when it fit."""
+    if m["sd"] and core.freq == "MONTHLY" and 1 <= int(m["sd"]) <= 31:
+        core.bymonthday = int(m["sd"])
+    elif m["slast"] and core.freq == "MONTHLY":
+        core.bymonthday = -1
+    elif m["swd"] and core.freq == "WEEKLY":
+        core.byday = _weekday_codes(m["swd"], _WEEKDAYS_EN)
+    else:
+        return False
+    return True
+
+
 def _core_en(doc: Doc) -> RuleCore | None:
     text = doc.text
     if m := _EN_NTH_WEEKDAY.search(text):
@@ -239,12 +266,7 @@ def _core_en(doc: Doc) -> RuleCore | None:
                 core.interval *= 2
             if unit.startswith("quarter"):
                 core.interval *= 3
-            if m["sd"] and core.freq == "MONTHLY":
-                core.bymonthday = int(m["sd"])
-            elif m["slast"] and core.freq == "MONTHLY":
-                core.bymonthday = -1
-            elif m["swd"] and core.freq == "WEEKLY":
-                core.byday = _weekday_codes(m["swd"], _WEEKDAYS_EN)
+            _apply_on(core, m)
             doc.take_match(m)
             return core
     if m := _EN_WEEKDAY_LIST.search(text):
@@ -257,8 +279,12 @@ def _core_en(doc: Doc) -> RuleCore | None:
         return RuleCore("DAILY", phrase=m[0], part=m["p"].lower())
     if m := _EN_ADVERB.search(text):
         freq, interval = _ADVERBS[m["adv"].lower()]
+        core = RuleCore(freq, interval=interval, phrase=m[0])
         doc.take_match(m)
-        return RuleCore(freq, interval=interval, phrase=m[0])
+        if (on := _ON_AFTER.match(text, m.end())) and on[0] and _apply_on(core, on):
+            core.phrase += on[0]
+            doc.take_match(on)
+        return core
     return None
 
 
@@ -271,7 +297,7 @@ def _core_ur(doc: Doc) -> RuleCore | None:
         doc.take_match(m)
         return RuleCore("MONTHLY", bymonthday=-1, phrase=m[0])
     if m := _UR_MONTHDAY.search(text):
-        day = int(m["d"] or m["d2"])
+        day = ur.month_day(m["d"] or m["o"] or m["d2"])
         if 1 <= day <= 31:
             doc.take_match(m)
             return RuleCore("MONTHLY", bymonthday=day, phrase=m[0])
@@ -290,7 +316,7 @@ def _core_ur(doc: Doc) -> RuleCore | None:
         doc.take_match(m)
         return RuleCore("WEEKLY", byday=["SA", "SU"], phrase=m[0])
     if m := _UR_WEEKDAY_LIST.search(text):
-        codes = _weekday_codes(m["list"], ur.WEEKDAYS)
+        codes = _weekday_codes(m["list"], _WEEKDAYS_UR)
         doc.take_match(m)
         return RuleCore("WEEKLY", interval=2 if m["other"] else 1, byday=codes, phrase=m[0])
     if m := _UR_PART.search(text):

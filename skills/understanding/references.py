@@ -21,11 +21,12 @@ _PRONOUNS_UR = frozenset(
 _ALL_EN = re.compile(
     r"^(?:(?:all|every|each)(?:\s+(?:of|one\s+of))?\s+)?(?:my\s+|the\s+|our\s+)?"
     r"(?:(?:open|pending|completed|done|remaining|current|existing)\s+)?(?:tasks|todos|to-dos|items|things|them|reminders)"
-    r"(?:\s+(?:i\s+have|on\s+my\s+list|in\s+my\s+list))?$|^(?:everything|all|all\s+of\s+it|the\s+whole\s+list|my\s+whole\s+list)$",
+    r"(?:\s+(?:i\s+have|on\s+my\s+list|in\s+my\s+list))?$|^(?:everything|all|all\s+of\s+it|the\s+whole\s+list|my\s+whole\s+list)"
+    r"(?:\s+(?:on|in)\s+(?:my|the)\s+(?:(?:todo|to-do|task)\s+)?list)?$",
     re.I,
 )
 _ALL_UR = re.compile(
-    r"^(?:میرے\s+|اپنے\s+)?(?:سارے|تمام|سب|سبھی|سارا)(?:\s+کے\s+سب)?"
+    r"^(?:(?:مکمل\s+شدہ|مکمل|نامکمل|پرانے|باقی)\s+)?(?:میرے\s+|اپنے\s+)?(?:سارے|تمام|سب|سبھی|سارا)(?:\s+کے\s+سب)?"
     r"(?:\s+(?:مکمل\s+شدہ|مکمل|نامکمل|پرانے|باقی))?(?:\s+(?:کام|ٹاسک|کاموں|چیزیں))?(?:\s+(?:کو|کی))?$"
     r"|^سب\s+کچھ$|^(?:میرے\s+)?(?:کام|کاموں)\s+(?:سارے|تمام)$"
 )

@@ -34,10 +34,13 @@ SIGNAL_CONFIDENCE = 0.75  # no verb, but a date/time/priority/tag says "task"
 BARE_CONFIDENCE = 0.5  # a bare phrase: below the 0.6 threshold, the graph asks
 UNKNOWN_CONFIDENCE = 0.3
 
+_SMALL_TALK_WORD = (
+    r"(?:thanks?(?:\s+you)?(?:\s+(?:so\s+much|a\s+lot))?|thx|ty|ok(?:ay)?|cool|nice|great|yes|no|yep|nope|sure|lol|"
+    r"hmm+|bye|good(?:\s+night)?|شکریہ|ٹھیک\s+ہے|جی|ہاں|نہیں|اچھا|بہت|خدا\s+حافظ|اللہ\s+حافظ)"
+)
+# "ok thanks", "جی شکریہ": any run of small-talk words is still small talk
 _SMALL_TALK = re.compile(
-    r"^\s*(?:thanks?(?:\s+you)?|thx|ty|ok(?:ay)?|cool|nice|great|yes|no|yep|nope|sure|lol|hmm+|bye|good(?:\s+night)?|"
-    r"شکریہ|ٹھیک\s+ہے|جی|ہاں|نہیں|اچھا|خدا\s+حافظ|اللہ\s+حافظ|ok)\s*[.!?]*\s*$",
-    re.I,
+    rf"^\s*{_SMALL_TALK_WORD}(?:[\s,.!]+{_SMALL_TALK_WORD})*\s*[.!?]*\s*$", re.I
 )
 _HAS_WORD = re.compile(r"[^\W\d_]|\ue000")
 _UPDATE_NOISE_EN = re.compile(
@@ -99,6 +102,7 @@ class _Parse:
             )
         notes = take_notes(doc)
         hit = match_intent(doc, lang, clock)
+        said = doc.text
         tags = take_tags(doc)
         priority = take_priority(doc, lang)
 
@@ -107,7 +111,7 @@ class _Parse:
         if hit is None:
             trial = Doc(doc.text)
             spec = take_query(trial, clock, lang, tag=tags[0] if tags else None, priority=priority)
-            if is_query_phrase(trial.text):
+            if is_query_phrase(trial.text, said):
                 return Understanding(
                     intent=Intent.QUERY_TASKS, confidence=0.8, language=lang, query=spec
                 )

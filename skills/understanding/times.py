@@ -72,16 +72,18 @@ _EN_PART = re.compile(
 _UR_PART_ALT = ur.alt(ur.PARTS_OF_DAY)
 _UR_H = r"(?P<h>\d{1,2}|" + ur.alt(k for k, v in ur.NUMBER_WORDS.items() if v <= 12) + ")"
 _UR_FRAC = r"(?:(?P<frac>" + ur.alt(ur.FRACTIONS) + r")\s+)?"
-_UR_PART = re.compile(rf"(?<!\w)(?P<w>{_UR_PART_ALT})(?!\w)(?:\s+(?:کو|میں|کے\s+وقت|کے))?")
+_UR_PART = re.compile(rf"(?<!\w)(?P<w>{_UR_PART_ALT})(?!\w)(?:\s+(?:کو|میں|کے\s+وقت|کے)(?!\w))?")
 _UR_HOUR = re.compile(
     rf"(?<![\w:]){_UR_FRAC}{_UR_H}(?::(?P<m>[0-5]\d))?\s*(?:بجے|بجکر|بج(?=\s*کر))"
-    r"(?:\s*کر\s*(?P<m2>\d{1,2})\s*منٹ)?(?:\s+(?:کو|تک|پر))?"
+    r"(?:\s*کر\s*(?P<m2>\d{1,2})\s*منٹ)?(?:\s+(?:کو|تک|پر)(?!\w))?"
 )
-_UR_HALF = re.compile(r"(?<!\w)(?P<w>" + ur.alt(ur.HALF_HOURS) + r")\s*بجے(?:\s+(?:کو|تک|پر))?")
+_UR_HALF = re.compile(
+    r"(?<!\w)(?P<w>" + ur.alt(ur.HALF_HOURS) + r")\s*بجے(?:\s+(?:کو|تک|پر)(?!\w))?"
+)
 # an hour right after a part of day needs no بجے: "شام 5", "صبح ساڑھے 8"
 _UR_AFTER_PART = re.compile(rf"^\s*{_UR_FRAC}{_UR_H}(?::(?P<m>[0-5]\d))?(?![\w:])")
 _UR_FRAC_ONLY = re.compile(
-    r"(?<!\w)(?P<frac>" + ur.alt(ur.FRACTIONS) + rf")\s+{_UR_H}(?![\w:])(?:\s+(?:کو|تک|پر))?"
+    r"(?<!\w)(?P<frac>" + ur.alt(ur.FRACTIONS) + rf")\s+{_UR_H}(?![\w:])(?:\s+(?:کو|تک|پر)(?!\w))?"
 )
 _EN_BEFORE_PART = re.compile(
     rf"(?:\b(?:at|around|by)\s+)?(?<![\w:/.]){_H}(?::(?P<m>[0-5]\d))?(?:\s*o'?clock)?\s*$", re.I
@@ -122,7 +124,9 @@ def _take_part(doc: Doc, language: str) -> tuple[str, int, str, int, int] | None
             or not doc.text[m.end() :].strip(" ,.!?")
         ):
             hour, mer = en.PARTS_OF_DAY[word]
-            return word, hour, mer, m.start(), m.end()
+            # "on thursday afternoon": the weekday stays for the date pass
+            start = m.start("w") if (m.group("q") or "").lower().startswith("on") else m.start()
+            return word, hour, mer, start, m.end()
     return None
 
 

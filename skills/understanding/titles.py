@@ -7,13 +7,14 @@ import re
 from .normalize import PLACEHOLDER, restore_quotes
 
 _PUNCT = " \t,.;:!?-–—|/&+"
+# a joining word glued to the title by a hyphen or apostrophe is the title's ("check-in")
 _END_EN = re.compile(
-    r"(?:\s*(?:\b(?:to|at|on|by|for|and|due|from|until|till|of|in|with|before|after|around|starting|"
-    r"every|each|then|also|please|pls|reminder|remind\s+me|the|a|an|me)\b|@|[,.;:!?\-–—]))+\s*$",
+    r"(?:\s*(?:(?<!['’-])\b(?:to|at|on|by|for|and|due|from|until|till|of|in|with|before|after|around|"
+    r"starting|every|each|then|also|please|pls|reminder|remind\s+me|the|a|an|me)\b|@|[,.;:!?\-–—]))+\s*$",
     re.I,
 )
 _START_EN = re.compile(
-    r"^\s*(?:(?:\b(?:to|that|about|and|on|at|by|for|then|also|please|pls|me)\b|[,.;:!?\-–—])\s*)+",
+    r"^\s*(?:(?:\b(?:to|that|about|and|on|at|by|for|then|also|please|pls|me)\b(?![-'’])|[,.;:!?\-–—])\s*)+",
     re.I,
 )
 _LIST_EN = re.compile(

@@ -12,7 +12,7 @@ from datetime import UTC, date, time, timedelta
 
 from . import lexicon_en as en
 from . import lexicon_ur as ur
-from .dates import take_date
+from .dates import take_date, take_weekday_before_time
 from .doc import Clock, Doc
 from .times import take_time
 
@@ -70,8 +70,9 @@ def take_when(doc: Doc, clock: Clock, language: str, part_hint: str | None = Non
     rel = _relative(doc, clock, language)
     if rel:
         return rel
+    early = take_weekday_before_time(doc, clock) if language == "en" else None
     hit = take_time(doc, language, part_hint)
-    day = take_date(doc, clock, language)
+    day = early or take_date(doc, clock, language)
     if hit is None:
         return When(day, None, None, day is not None, False)
     if day is None:
