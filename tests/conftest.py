@@ -7,6 +7,7 @@ registering their own users.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
@@ -105,9 +106,9 @@ def settings(database_url: str, bootstrap: str) -> Settings:
     )
 
 
-@pytest.fixture(scope="session")
-async def api_url(settings: Settings) -> AsyncIterator[str]:
-    """The real app behind a real uvicorn on a free port, in the session's loop."""
+@contextlib.asynccontextmanager
+async def serve_api(settings: Settings) -> AsyncIterator[str]:
+    """The real app behind a real uvicorn on a free port, in the running loop; its base URL."""
     from api.app import create_app
 
     port = free_port()
@@ -126,9 +127,18 @@ async def api_url(settings: Settings) -> AsyncIterator[str]:
         if task.done():
             task.result()
         await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture(scope="session")
+async def api_url(settings: Settings) -> AsyncIterator[str]:
+    """The API of the test session."""
+    async with serve_api(settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

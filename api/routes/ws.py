@@ -4,10 +4,10 @@ Auth: a JWT as `?token=`, as `Sec-WebSocket-Protocol: bearer, <jwt>` (browsers c
 headers on a WebSocket), or as `Authorization: Bearer <jwt>`.
 
 Resuming: a client reconnecting with `?last_event_id=` (or a `Last-Event-ID` header) first gets
-what it missed, from a bounded in-memory replay buffer per user in this API process. If that id is
-no longer (or never was) in the buffer — an API restart, another replica, a long absence — the
-socket says `{"type": "resync"}` first, and the client refetches over REST. The buffer is the
-live feed itself, so it holds exactly what the sockets were sent, with no lag behind them.
+what it missed: from a bounded in-memory replay buffer per user in this API process, or, when the
+id is not there (an API restart, another replica, a long absence), from the outbox in Postgres,
+which keeps published events for a day. Only when neither has it (or too much was missed) does
+the socket say `{"type": "resync"}` first, and the client refetches over REST.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from faststream.message import StreamMessage
 
 from api.security import InvalidToken
 from domain.events import CloudEvent, Topic
-from domain.store import NotFound
+from domain.store import NotFound, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ _SUBPROTOCOL = "bearer"
 
 @dataclass
 class _Socket:
-    queue: asyncio.Queue[str]
+    queue: asyncio.Queue[tuple[str, str]]  # (event id, event JSON)
     overflowed: bool = False
 
 
@@ -92,7 +92,7 @@ class LiveHub:
         for key in feed.sockets:
             socket = self._sockets[key]
             try:
-                socket.queue.put_nowait(text)
+                socket.queue.put_nowait((event.id, text))
             except asyncio.QueueFull:
                 socket.overflowed = True  # a stalled client resyncs rather than missing events
 
@@ -187,17 +187,28 @@ async def live(
         return
     resume_from = last_event_id or websocket.headers.get("last-event-id")
     with hub.subscribe(str(user_id), resume_from) as sub:
-        if sub.gap:
-            await websocket.send_json({"type": "resync", "last_event_id": resume_from})
-        for text in sub.backlog:
+        # Subscribed first, then read the history: whatever lands in between is in the queue,
+        # and the pump skips what the history already sent.
+        backlog = sub.backlog
+        if sub.gap and resume_from:
+            history = Outbox(services.pool)
+            found = await history.updates_after(user_id, resume_from, limit=hub.replay_size)
+            if found is None:
+                await websocket.send_json({"type": "resync", "last_event_id": resume_from})
+            backlog = found or []
+        sent: set[str] = set()
+        for text in backlog:
             await websocket.send_text(text)
-        await _pump(websocket, sub.socket)
+            sent.add(json.loads(text)["id"])
+        await _pump(websocket, sub.socket, already_sent=sent)
 
 
-async def _pump(websocket: WebSocket, socket: _Socket) -> None:
+async def _pump(websocket: WebSocket, socket: _Socket, *, already_sent: set[str]) -> None:
     async def send() -> None:
         while True:
-            text = await socket.queue.get()
+            event_id, text = await socket.queue.get()
+            if event_id in already_sent:
+                continue
             if socket.overflowed:
                 await websocket.send_json({"type": "resync", "reason": "client too slow"})
                 socket.overflowed = False

@@ -111,3 +111,34 @@ class Outbox:
             async with self.pool.acquire() as own:
                 await batch.write(own)
         return batch.rows[0][1]
+
+    async def updates_after(
+        self, owner_id: uuid.UUID, event_id: str, *, limit: int
+    ) -> list[str] | None:
+        """The user's task-updates events committed after `event_id`, oldest first, as JSON.
+
+        None when that event is not in the outbox (never, or past its retention) or more than
+        `limit` followed it: either way the client must refetch rather than replay.
+        """
+        async with self.pool.acquire() as conn:
+            start = await conn.fetchval(
+                "SELECT id FROM app.outbox WHERE key = $1 AND topic = $2 AND event->>'id' = $3",
+                str(owner_id),
+                Topic.TASK_UPDATES.value,
+                event_id,
+            )
+            if start is None:
+                return None
+            # Committed is enough, published or not: the socket skips what its live feed
+            # later brings again.
+            rows = await conn.fetch(
+                "SELECT event::text AS event FROM app.outbox"
+                " WHERE key = $1 AND topic = $2 AND id > $3 ORDER BY id LIMIT $4",
+                str(owner_id),
+                Topic.TASK_UPDATES.value,
+                start,
+                limit + 1,
+            )
+        if len(rows) > limit:
+            return None
+        return [r["event"] for r in rows]

@@ -9,7 +9,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.conftest import User
+from runtime.settings import Settings
+from tests.conftest import User, serve_api
 
 
 def _ws(api_url: str) -> str:
@@ -60,6 +61,24 @@ async def test_reconnecting_with_the_last_event_id_replays_what_was_missed(
 
     async with connect(f"{url}&last_event_id=never-seen") as ws:
         assert (await _next_event(ws))["type"] == "resync"
+
+
+async def test_another_replica_replays_what_was_missed_from_the_outbox(
+    alice: User, api_url: str, settings: Settings, relay
+) -> None:
+    """A client that reconnects to a replica which never saw its events (or to this one after
+    a restart) still gets what it missed, in order, then the live feed."""
+    async with connect(f"{_ws(api_url)}?token={alice.token}") as ws:
+        await _create(alice, "seen")
+        seen = await _next_event(ws)
+        missed = [await _create(alice, "missed 1"), await _create(alice, "missed 2")]
+    resume = f"?token={alice.token}&last_event_id={seen['id']}"
+    async with serve_api(settings) as other, connect(f"{_ws(other)}{resume}") as ws:
+        replayed = [await _next_event(ws), await _next_event(ws)]
+        await _create(alice, "live")
+        live = await _next_event(ws)
+    assert [e["data"]["task"]["id"] for e in replayed] == [t["id"] for t in missed]
+    assert live["data"]["task"]["title"] == "live"
 
 
 @pytest.mark.parametrize(
