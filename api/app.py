@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws.router)
     app.include_router(chat.router)
     app.mount("/mcp", mcp.streamable_http_app())
+    # The last added runs first: the request id is set before any error is turned into a 500.
+    app.add_middleware(problems.UnhandledErrorMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
     return app
 

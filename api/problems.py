@@ -10,9 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.store import (
     AlreadyExists,
+    IdempotencyKeyInFlight,
+    IdempotencyKeyReused,
     InvalidChange,
     InvalidCursor,
     NotFound,
@@ -102,6 +105,9 @@ _STORE_ERRORS: dict[type[StoreError], tuple[int, str, str]] = {
     AlreadyExists: (409, "already-exists", "Already exists"),
     InvalidChange: (422, "invalid-change", "Invalid change"),
     InvalidCursor: (400, "invalid-cursor", "Invalid cursor"),
+    # As the IETF Idempotency-Key draft says: 422 for a reused key, 409 for one still in use.
+    IdempotencyKeyReused: (422, "idempotency-key-reused", "Idempotency-Key reused"),
+    IdempotencyKeyInFlight: (409, "idempotency-key-in-use", "Request in progress"),
 }
 
 
@@ -154,13 +160,50 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(
-            500,
-            "internal",
-            "Internal error",
-            "Something went wrong on our side; nothing was changed. Quote the correlation id"
-            " if you report it.",
-            instance=request.url.path,
-        )
+    async def _backstop(request: Request, exc: Exception) -> JSONResponse:
+        # Only reached by a failure in the outer middleware itself: UnhandledErrorMiddleware
+        # answers everything else (with the request id). Still a problem+json, not plain text.
+        log.exception("unhandled error outside the request context")
+        return internal_error(request.url.path)
+
+
+def internal_error(path: str) -> JSONResponse:
+    return problem_response(
+        500,
+        "internal",
+        "Internal error",
+        "Something went wrong on our side; nothing was changed. Quote the correlation id"
+        " if you report it.",
+        instance=path,
+    )
+
+
+class UnhandledErrorMiddleware:
+    """Turns an exception no handler took into a problem+json 500.
+
+    Starlette answers those from its outermost layer, outside every user middleware, where the
+    request's correlation id is already gone and no X-Request-ID header is added. Installed
+    inside RequestContextMiddleware instead, the 500 carries both, like any other answer.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unhandled error", extra={"path": scope["path"]})
+            if started:
+                raise  # part of a response is out: only the server can end it (drop the stream)
+            await internal_error(scope["path"])(scope, receive, send)

@@ -11,11 +11,13 @@ from datetime import date, datetime
 from typing import Literal
 
 import pendulum
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from domain.models import (
-    MAX_NOTES,
+    OUT_OF_RANGE,
     Locale,
+    Notes,
     Priority,
     Recurrence,
     Reminder,
@@ -27,8 +29,17 @@ from domain.models import (
     TimeZoneName,
     Title,
     all_day_due,
+    utc_instant,
 )
-from domain.timezones import UTC, zone
+from domain.timezones import zone
+
+Loc = tuple[str | int, ...]
+"""Where a value came from, as pydantic reports it, e.g. ("body", "reminders", 0, "at")."""
+
+
+def invalid_input(loc: Loc, message: str) -> RequestValidationError:
+    """A 422 about one field, for rules that can only be checked once the user is known."""
+    return RequestValidationError([{"type": "value_error", "loc": loc, "msg": message}])
 
 
 class RegisterIn(BaseModel):
@@ -85,24 +96,36 @@ class _DueFields(BaseModel):
         return self
 
 
-def to_utc(value: datetime, tz: str) -> datetime:
-    if value.tzinfo is None:
-        return pendulum.instance(value, tz=zone(tz)).in_timezone(UTC)
-    return value
+def to_utc(value: datetime | date, tz: str, loc: Loc) -> datetime:
+    """The UTC instant of a date-time (no offset = the wall clock in `tz`) or of a date's local
+    midnight. Out of the range a task can hold, it is a 422 naming `loc`, not an overflow."""
+    try:
+        if not isinstance(value, datetime):
+            return all_day_due(value, tz)
+        if value.tzinfo is None:
+            value = pendulum.instance(value, tz=zone(tz))
+        return utc_instant(value)
+    except OverflowError as exc:
+        raise invalid_input(loc, OUT_OF_RANGE) from exc
+    except ValueError as exc:
+        raise invalid_input(loc, str(exc)) from exc
 
 
 def _due(fields: _DueFields, tz: str) -> tuple[datetime | None, bool]:
     if fields.due_date is not None:
-        return all_day_due(fields.due_date, tz), True
+        return to_utc(fields.due_date, tz, ("body", "due_date")), True
     if fields.due is not None:
-        return to_utc(fields.due, tz), False
+        return to_utc(fields.due, tz, ("body", "due")), False
     return None, False
 
 
 def _reminders(items: list[ReminderIn], tz: str) -> list[Reminder]:
     return [
-        Reminder(at=to_utc(r.at, tz) if r.at else None, offset_minutes=r.offset_minutes)
-        for r in items
+        Reminder(
+            at=to_utc(r.at, tz, ("body", "reminders", i, "at")) if r.at else None,
+            offset_minutes=r.offset_minutes,
+        )
+        for i, r in enumerate(items)
     ]
 
 
@@ -110,7 +133,7 @@ class TaskIn(_DueFields):
     model_config = ConfigDict(extra="forbid")
 
     title: Title
-    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    notes: Notes | None = None
     priority: Priority = 4
     tags: Tags = Field(default_factory=list)
     reminders: list[ReminderIn] = Field(default_factory=list, max_length=10)
@@ -134,7 +157,7 @@ class TaskPatchIn(_DueFields):
     model_config = ConfigDict(extra="forbid")
 
     title: Title | None = None
-    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    notes: Notes | None = None
     priority: Priority | None = None
     tags: Tags | None = None
     reminders: list[ReminderIn] | None = Field(default=None, max_length=10)

@@ -28,6 +28,14 @@ MAX_TITLE = 500
 MAX_NOTES = 10_000
 MAX_TAGS = 20
 
+# The instants a task may hold. Python's datetime ends at year 9999, so an instant near either end
+# cannot be shown in every zone (up to ±14 h) or moved back by a reminder's offset (up to a year)
+# without overflowing; these bounds leave that room and are round enough to state in an error.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 31, tzinfo=UTC)  # exclusive
+OUT_OF_RANGE = "must be between 1900-01-01 and 9999-12-30 (UTC)"
+NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
+
 
 class Status(StrEnum):
     OPEN = "open"
@@ -42,19 +50,32 @@ def _zone(value: str) -> str:
     return value
 
 
-def _utc(value: datetime) -> datetime:
+def utc_instant(value: datetime) -> datetime:
+    """The UTC instant of an aware date-time; ValueError if it has no offset or is out of range."""
     if value.tzinfo is None:
         raise ValueError("a date-time needs a UTC offset, e.g. 2026-11-25T17:00:00+05:00")
-    utc = value.astimezone(UTC)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 9999-12-31T23:00-05:00 is in year 10000 in UTC
+        raise ValueError(OUT_OF_RANGE) from exc
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError(OUT_OF_RANGE)
     # A plain datetime, not pendulum's subclass: asyncpg encodes it by subtraction, which
     # pendulum makes ten times slower (it builds an Interval).
     return datetime(*utc.timetuple()[:6], utc.microsecond, tzinfo=UTC)
 
 
+def no_nul(value: str) -> str:
+    # Postgres text and jsonb cannot store U+0000: refuse it here, with a reason, not at INSERT.
+    if "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
 def _tags(value: list[str]) -> list[str]:
     seen: list[str] = []
     for raw in value:
-        tag = raw.strip().lstrip("#").lower()
+        tag = no_nul(raw).strip().lstrip("#").lower()
         if not tag:
             raise ValueError("a tag cannot be empty")
         if len(tag) > 50:
@@ -74,9 +95,12 @@ def _rrule(value: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_zone)]
-UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+UtcDateTime = Annotated[datetime, AfterValidator(utc_instant)]
 Tags = Annotated[list[str], AfterValidator(_tags)]
-Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
+Text = Annotated[str, AfterValidator(no_nul)]
+"""Any free text that is stored or sent to the database."""
+Title = Annotated[Text, Field(min_length=1, max_length=MAX_TITLE)]
+Notes = Annotated[Text, Field(max_length=MAX_NOTES)]
 Priority = Annotated[int, Field(ge=1, le=4, description="1 = most urgent, 4 = default")]
 RRule = Annotated[str, AfterValidator(_rrule)]
 
@@ -127,12 +151,12 @@ class _TaskFields(BaseModel):
     @field_validator("due", check_fields=False)
     @classmethod
     def _due_is_aware(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _utc(value)
+        return None if value is None else utc_instant(value)
 
 
 class TaskCreate(_TaskFields):
     title: Title
-    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    notes: Notes | None = None
     priority: Priority = 4
     tags: Tags = Field(default_factory=list)
     due: datetime | None = Field(default=None, description="UTC instant; local midnight if all-day")
@@ -150,7 +174,7 @@ class TaskPatch(_TaskFields):
     """Only the fields present are changed; `null` clears an optional field."""
 
     title: Title | None = None
-    notes: str | None = Field(default=None, max_length=MAX_NOTES)
+    notes: Notes | None = None
     priority: Priority | None = None
     tags: Tags | None = None
     due: datetime | None = None
@@ -199,16 +223,22 @@ class Task(BaseModel):
 
 
 def all_day_due(day: date, tz: str) -> datetime:
-    """An all-day task is stored as the UTC instant of local midnight of that day."""
-    return pendulum.datetime(day.year, day.month, day.day, tz=zone(tz)).in_timezone(PENDULUM_UTC)
+    """An all-day task is stored as the UTC instant of local midnight of that day.
+
+    ValueError if that instant is out of range (0001-01-01 east of UTC is in year 0)."""
+    try:
+        midnight = pendulum.datetime(day.year, day.month, day.day, tz=zone(tz))
+        return utc_instant(midnight.in_timezone(PENDULUM_UTC))
+    except OverflowError as exc:
+        raise ValueError(OUT_OF_RANGE) from exc
 
 
 class TaskFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Status | None = None
-    tag: str | None = None
+    tag: Text | None = None
     priority: Priority | None = None
     due_from: UtcDateTime | None = None
     due_to: UtcDateTime | None = None
-    text: str | None = Field(default=None, max_length=200)
+    text: Text | None = Field(default=None, max_length=200)

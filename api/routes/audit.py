@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from api.deps import CurrentUser, ServicesDep
 from api.schemas import to_utc
+from domain.models import Text
 from domain.store import InvalidCursor
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -40,13 +41,19 @@ def _encode(seq: int) -> str:
     return base64.urlsafe_b64encode(f"audit:{seq}".encode()).decode().rstrip("=")
 
 
+_MAX_SEQ = 2**63 - 1  # audit.log.seq is a bigint; a larger number is no position in the log
+
+
 def _decode(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, seq = raw.partition(":")
         if prefix != "audit":
             raise ValueError(prefix)
-        return int(seq)
+        position = int(seq)
+        if not 0 <= position <= _MAX_SEQ:
+            raise ValueError(seq)
+        return position
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidCursor("the cursor is not one this API handed out") from exc
 
@@ -57,7 +64,7 @@ async def list_audit(
     services: ServicesDep,
     task_id: Annotated[uuid.UUID | None, Query(description="only this task's entries")] = None,
     type_: Annotated[
-        list[str] | None, Query(alias="type", max_length=20, description="e.g. task.completed")
+        list[Text] | None, Query(alias="type", max_length=20, description="e.g. task.completed")
     ] = None,
     since: Annotated[datetime | None, Query(description="event time, inclusive")] = None,
     until: Annotated[datetime | None, Query(description="event time, exclusive")] = None,
@@ -77,9 +84,9 @@ async def list_audit(
     if type_:
         where.append(f"type = ANY({arg(type_)}::text[])")
     if since is not None:
-        where.append(f"occurred_at >= {arg(to_utc(since, user.timezone))}")
+        where.append(f"occurred_at >= {arg(to_utc(since, user.timezone, ('query', 'since')))}")
     if until is not None:
-        where.append(f"occurred_at < {arg(to_utc(until, user.timezone))}")
+        where.append(f"occurred_at < {arg(to_utc(until, user.timezone, ('query', 'until')))}")
     if cursor is not None:
         where.append(f"seq {'<' if order == 'desc' else '>'} {arg(_decode(cursor))}")
     rows = await services.pool.fetch(

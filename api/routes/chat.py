@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, ServicesDep
+from domain.models import Text
 from domain.store import ConversationStore
 from graph.service import ChatService
 from runtime.logging import correlation_id
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(min_length=1, max_length=2000, description="English or Urdu")
+    message: Text = Field(min_length=1, max_length=2000, description="English or Urdu")
     conversation_id: uuid.UUID | None = Field(default=None, description="omit to start one")
 
 

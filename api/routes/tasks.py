@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from api.deps import CurrentUser, RequestMeta, ServicesDep
 from api.problems import Problem
 from api.schemas import TaskIn, TaskOut, TaskPageOut, TaskPatchIn, to_utc
-from domain.models import Status, TaskFilter, all_day_due
+from domain.models import Status, TaskFilter, Text
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
 
@@ -57,27 +57,23 @@ async def list_tasks(
     user: CurrentUser,
     services: ServicesDep,
     status_: Annotated[Status | None, Query(alias="status")] = None,
-    tag: Annotated[str | None, Query(max_length=50)] = None,
+    tag: Annotated[Text | None, Query(max_length=50)] = None,
     priority: Annotated[int | None, Query(ge=1, le=4)] = None,
     due_from: Annotated[datetime | date | None, Query(description="inclusive")] = None,
     due_to: Annotated[datetime | date | None, Query(description="exclusive")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="text in title or notes")] = None,
+    q: Annotated[Text | None, Query(max_length=200, description="text in title or notes")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> TaskPageOut:
-    def bound(value: datetime | date | None) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, datetime):
-            return to_utc(value, user.timezone)
-        return all_day_due(value, user.timezone)
+    def bound(value: datetime | date | None, name: str) -> datetime | None:
+        return None if value is None else to_utc(value, user.timezone, ("query", name))
 
     flt = TaskFilter(
         status=status_,
         tag=tag,
         priority=priority,
-        due_from=bound(due_from),
-        due_to=bound(due_to),
+        due_from=bound(due_from, "due_from"),
+        due_to=bound(due_to, "due_to"),
         text=q,
     )
     page = await services.tasks.list(user.id, flt, limit=limit, cursor=cursor)

@@ -3,6 +3,8 @@
 from domain.store.conversations import Conversation, ConversationStore, Message
 from domain.store.errors import (
     AlreadyExists,
+    IdempotencyKeyInFlight,
+    IdempotencyKeyReused,
     InvalidChange,
     InvalidCursor,
     NotFound,
@@ -20,6 +22,8 @@ __all__ = [
     "AlreadyExists",
     "Conversation",
     "ConversationStore",
+    "IdempotencyKeyInFlight",
+    "IdempotencyKeyReused",
     "InvalidChange",
     "InvalidCursor",
     "Message",

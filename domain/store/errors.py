@@ -27,3 +27,11 @@ class InvalidCursor(StoreError):
 
 class InvalidChange(StoreError):
     """A change that would leave the task inconsistent (e.g. an offset reminder without due)."""
+
+
+class IdempotencyKeyReused(StoreError):
+    """The idempotency key was first used for another request (another task or operation)."""
+
+
+class IdempotencyKeyInFlight(StoreError):
+    """The idempotency key's first request has not recorded its result."""

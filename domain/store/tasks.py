@@ -13,8 +13,24 @@ from typing import Any
 import asyncpg
 
 from domain.events import EventType
-from domain.models import Recurrence, Reminder, Status, Task, TaskCreate, TaskFilter, TaskPatch
-from domain.store.errors import InvalidChange, InvalidCursor, NotFound, VersionConflict
+from domain.models import (
+    Recurrence,
+    Reminder,
+    Status,
+    Task,
+    TaskCreate,
+    TaskFilter,
+    TaskPatch,
+    utc_instant,
+)
+from domain.store.errors import (
+    IdempotencyKeyInFlight,
+    IdempotencyKeyReused,
+    InvalidChange,
+    InvalidCursor,
+    NotFound,
+    VersionConflict,
+)
 from domain.store.meta import Meta
 from domain.store.outbox import OutboxBatch
 
@@ -36,11 +52,19 @@ WITH t AS (
     WHERE EXISTS (SELECT 1 FROM t)
     ORDER BY u.n
 ), k AS (
-    INSERT INTO app.idempotency_keys (owner_id, key, result)
-    SELECT $2, $17, $18 WHERE $17::text IS NOT NULL AND EXISTS (SELECT 1 FROM t)
+    INSERT INTO app.idempotency_keys (owner_id, key, result, request)
+    SELECT $2, $17, $18, $19 WHERE $17::text IS NOT NULL AND EXISTS (SELECT 1 FROM t)
 )
 SELECT count(*) FROM t
 """
+
+
+# What an idempotency key was used for: the event the change emits, and the task it changed.
+_CREATE_REQUEST = EventType.TASK_CREATED.value
+
+
+def _request(event_type: EventType, task_id: uuid.UUID) -> str:
+    return f"{event_type.value} {task_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +105,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created, task_id = raw.split("|")
-        return datetime.fromisoformat(created), uuid.UUID(task_id)
+        # Only instants this API could have handed out: aware and in range, so a crafted
+        # cursor cannot overflow on its way to Postgres.
+        return utc_instant(datetime.fromisoformat(created)), uuid.UUID(task_id)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidCursor("the cursor is not one this API handed out") from exc
 
@@ -157,9 +183,9 @@ class TaskStore:
         the existing task instead of creating another (used for recurring instances)."""
         if meta.idempotency_key is not None:
             async with self.pool.acquire() as conn:
-                replay = await self._replayed(conn, owner_id, meta)
+                replay = await self._replayed(conn, owner_id, meta, _CREATE_REQUEST)
                 if replay is not None:
-                    return await self._get_in(conn, owner_id, replay)
+                    return replay
         now = datetime.now(UTC)
         new_id = task_id or uuid.uuid4()
         recurrence = data.recurrence
@@ -207,15 +233,16 @@ class TaskStore:
                 events.topics(),
                 events.payloads(),
                 meta.idempotency_key,
-                {"task_id": str(new_id), "task": task.model_dump(mode="json")},
+                _result(task),
+                _CREATE_REQUEST,
             )
         except asyncpg.UniqueViolationError:
             # The same idempotency key won a race with us: answer with its task.
             async with self.pool.acquire() as conn:
-                replay = await self._replayed(conn, owner_id, meta)
+                replay = await self._replayed(conn, owner_id, meta, _CREATE_REQUEST)
                 if replay is None:
                     raise
-                return await self._get_in(conn, owner_id, replay)
+                return replay
         if not created:  # the deterministic id exists already: nothing to do twice
             return await self.get(owner_id, new_id)
         return task
@@ -297,9 +324,10 @@ class TaskStore:
         *,
         expected_version: int | None = None,
     ) -> Task:
+        request = _request(EventType.TASK_DELETED, task_id)
         async with self.pool.acquire() as conn, conn.transaction():
-            if (snapshot := await self._replayed_snapshot(conn, owner_id, meta)) is not None:
-                return snapshot  # the delete happened on the first call
+            if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
+                return replay  # the delete happened on the first call
             before = await self._lock(conn, owner_id, task_id, expected_version)
             await conn.execute(
                 "DELETE FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
@@ -325,13 +353,16 @@ class TaskStore:
         require_status: Status | None = None,
         **extra: Any,
     ) -> Task:
+        request = _request(event_type, task_id)
         async with self.pool.acquire() as conn, conn.transaction():
-            replay = await self._replayed(conn, owner_id, meta)
-            if replay is not None:
-                return await self._get_in(conn, owner_id, replay)
+            if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
+                return replay
             before = await self._lock(conn, owner_id, task_id, expected_version)
             if require_status is not None and before.status is not require_status:
-                return before  # completing a done task changes nothing and emits nothing
+                # Completing a done task changes nothing and emits nothing; a retry with the
+                # same key gets the same answer.
+                await self._remember(conn, owner_id, meta, before)
+                return before
             sets = [f"{name} = ${i}" for i, name in enumerate(columns, start=3)]
             sets += ["updated_at = clock_timestamp()", "version = version + 1"]
             row = await conn.fetchrow(
@@ -373,51 +404,79 @@ class TaskStore:
             )
         return task
 
-    async def _get_in(
-        self, conn: asyncpg.Connection, owner_id: uuid.UUID, task_id: uuid.UUID
-    ) -> Task:
-        row = await conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
-        )
-        if row is None:
-            raise NotFound(f"there is no task {task_id}")
-        return _row_to_task(row)
-
     async def _replayed(
-        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta
-    ) -> uuid.UUID | None:
-        if meta.idempotency_key is None:
-            return None
-        result = await conn.fetchval(
-            "SELECT result FROM app.idempotency_keys WHERE owner_id = $1 AND key = $2",
-            owner_id,
-            meta.idempotency_key,
-        )
-        return None if result is None else uuid.UUID(result["task_id"])
-
-    async def _replayed_snapshot(
-        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta
+        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, request: str
     ) -> Task | None:
+        """The stored result of the key's first request, or None if the key is unused."""
         if meta.idempotency_key is None:
             return None
-        result = await conn.fetchval(
-            "SELECT result FROM app.idempotency_keys WHERE owner_id = $1 AND key = $2",
+        row = await conn.fetchrow(
+            "SELECT request, result FROM app.idempotency_keys WHERE owner_id = $1 AND key = $2",
             owner_id,
             meta.idempotency_key,
         )
-        return None if result is None else Task.model_validate(result["task"])
+        return None if row is None else _replay(row, request)
+
+    async def _claim(
+        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, request: str
+    ) -> Task | None:
+        """Reserve the key for `request` in the caller's transaction, or return the result of
+        the request that used it first.
+
+        A concurrent request with the same key waits on this INSERT until ours ends: when we
+        commit it replays our result, when we roll back (a refused change) it acts itself. So
+        two racing retries act once, and neither meets a unique violation.
+        """
+        if meta.idempotency_key is None:
+            return None
+        claimed = await conn.fetchval(
+            "INSERT INTO app.idempotency_keys (owner_id, key, request, result)"
+            " VALUES ($1, $2, $3, '{}') ON CONFLICT (owner_id, key) DO NOTHING RETURNING true",
+            owner_id,
+            meta.idempotency_key,
+            request,
+        )
+        if claimed:
+            return None
+        replay = await self._replayed(conn, owner_id, meta, request)
+        if replay is None:  # the row we conflicted with is gone again: refuse, never act twice
+            raise IdempotencyKeyInFlight(_IN_FLIGHT)
+        return replay
 
     async def _remember(
         self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, task: Task
     ) -> None:
+        """Record the result of the request that claimed the key (same transaction)."""
         if meta.idempotency_key is None:
             return
         await conn.execute(
-            "INSERT INTO app.idempotency_keys (owner_id, key, result) VALUES ($1, $2, $3)",
+            "UPDATE app.idempotency_keys SET result = $3 WHERE owner_id = $1 AND key = $2",
             owner_id,
             meta.idempotency_key,
-            {"task_id": str(task.id), "task": task.model_dump(mode="json")},
+            _result(task),
         )
+
+
+_REUSED = (
+    "Idempotency-Key already used for a different request; send a new key for each change"
+    " (reuse a key only to retry the very same request)"
+)
+_IN_FLIGHT = "a request with this Idempotency-Key has not finished; retry in a moment"
+
+
+def _result(task: Task) -> dict[str, Any]:
+    return {"task_id": str(task.id), "task": task.model_dump(mode="json")}
+
+
+def _replay(row: asyncpg.Record, request: str) -> Task:
+    """The stored answer to a key, if it was used for this very request."""
+    # Keys stored before requests were recorded have none: they replay as they always did.
+    if row["request"] is not None and row["request"] != request:
+        raise IdempotencyKeyReused(_REUSED)
+    result = row["result"]
+    if not isinstance(result, dict) or "task" not in result:
+        raise IdempotencyKeyInFlight(_IN_FLIGHT)
+    return Task.model_validate(result["task"])
 
 
 def _validate_after(task: Task) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 import httpx
@@ -173,7 +174,15 @@ async def test_invalid_tasks_get_a_clear_422(alice: User, body: dict, field: str
     assert all(t["title"] != "x" for t in listed.json()["items"])  # nothing half-written
 
 
+FAR = "9999-12-31T23:00:00-05:00"  # year 10000 in UTC
+
+
+def _b64(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
 async def test_malformed_requests_never_500(alice: User) -> None:
+    task = await create(alice, title="target")
     cases = [
         await alice.request(
             "POST", "/v1/tasks", content=b"{not json", headers={"content-type": "application/json"}
@@ -191,9 +200,27 @@ async def test_malformed_requests_never_500(alice: User) -> None:
         ),
         await alice.request("PUT", "/v1/tasks"),
         await alice.request("GET", "/nowhere"),
+        # Dates a datetime cannot hold once moved to UTC or to the user's zone.
+        await alice.request("POST", "/v1/tasks", json={"title": "x", "due": FAR}),
+        await alice.request("PATCH", f"/v1/tasks/{task['id']}", json={"due": FAR}),
+        await alice.request("PATCH", f"/v1/tasks/{task['id']}", json={"due_date": "0001-01-01"}),
+        await alice.request("GET", "/v1/tasks", params={"due_from": FAR}),
+        await alice.request("GET", "/v1/tasks", params={"due_to": "0001-01-01T00:00:00"}),
+        await alice.request("GET", "/v1/audit", params={"since": FAR}),
+        # NUL, which Postgres cannot store or compare.
+        await alice.request("POST", "/v1/tasks", json={"title": "a\u0000b"}),
+        await alice.request("PATCH", f"/v1/tasks/{task['id']}", json={"notes": "\u0000"}),
+        await alice.request("POST", "/v1/tasks", json={"title": "x", "tags": ["\u0000"]}),
+        await alice.request("GET", "/v1/tasks", params={"q": "\u0000"}),
+        await alice.request("POST", "/v1/chat", json={"message": "hi\u0000"}),
+        # Cursors nobody handed out.
+        await alice.request("GET", "/v1/audit", params={"cursor": _b64(f"audit:{2**63}")}),
+        await alice.request(
+            "GET", "/v1/tasks", params={"cursor": _b64(f"0001-01-01T00:00+05:00|{task['id']}")}
+        ),
     ]
     statuses = [r.status_code for r in cases]
-    assert statuses == [400, 422, 422, 400, 422, 422, 400, 405, 404]
+    assert statuses == [400, 422, 422, 400, 422, 422, 400, 405, 404, *[422] * 11, 400, 400]
     for r in cases:
         assert r.headers["content-type"] == "application/problem+json"
         assert r.json()["detail"]
