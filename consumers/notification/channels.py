@@ -6,6 +6,7 @@ channel is the `reminder.fired` event, written with the delivery's outcome (see 
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,20 @@ class Channel(Protocol):
     async def send(self, reminder: DueReminder, to: Recipient) -> None: ...
 
 
+# A title is free text; a header is one line. CR/LF in a header value is refused by the email
+# package (it would be header injection), so every control character becomes a space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SUBJECT_TITLE_MAX = 120
+
+
+def subject_title(title: str) -> str:
+    """The title as a one-line header value: whitespace folded, long ones cut with an ellipsis."""
+    line = " ".join(_CONTROL.sub(" ", title).split())
+    if len(line) <= SUBJECT_TITLE_MAX:
+        return line
+    return line[: SUBJECT_TITLE_MAX - 1].rstrip() + "…"
+
+
 def _local(when: datetime | None, tz: str) -> str | None:
     if when is None:
         return None
@@ -55,14 +70,15 @@ class EmailChannel:
 
     def message(self, reminder: DueReminder, to: Recipient) -> EmailMessage:
         due = _local(reminder.due, to.timezone)
+        title = subject_title(reminder.title)
         msg = EmailMessage()
         msg["From"] = self.settings.smtp_from
         msg["To"] = to.email
         if to.locale == "ur":
-            msg["Subject"] = f"یاد دہانی: {reminder.title}"
+            msg["Subject"] = f"یاد دہانی: {title}"
             body = reminder.title + (f"\nآخری وقت: {due}" if due else "")
         else:
-            msg["Subject"] = f"Reminder: {reminder.title}"
+            msg["Subject"] = f"Reminder: {title}"
             body = reminder.title + (f"\nDue: {due}" if due else "")
         # The same id on a resend lets a mail client fold a duplicate (delivery is at-least-once).
         msg["Message-ID"] = f"<{reminder.reminder_id}@todo-agent>"

@@ -56,7 +56,11 @@ async def apply_event(conn: asyncpg.Connection, event: CloudEvent) -> None:
         ids,
     )
     due = datetime.fromisoformat(data["due"]) if data.get("due") else None
-    # A reminder that was already sent stays sent; one cancelled earlier comes back to life.
+    # A reminder that was already sent stays sent. One cancelled earlier (the task was done, or
+    # its due moved) comes back only if its time was still ahead when the user made the change:
+    # reopening a task must not fire the reminders it skipped while it was done. The event's
+    # time, not now(), decides, so a broker delay cannot drop a reminder that was still ahead.
+    # A reminder never seen before is scheduled whatever its time (it fires late, not never).
     await conn.execute(
         """
         INSERT INTO notification.schedule
@@ -67,9 +71,11 @@ async def apply_event(conn: asyncpg.Connection, event: CloudEvent) -> None:
             title = excluded.title,
             due = excluded.due,
             correlation_id = excluded.correlation_id,
-            state = CASE WHEN schedule.state = 'cancelled' THEN 'pending' ELSE schedule.state END,
-            finished_at = CASE WHEN schedule.state = 'cancelled' THEN NULL
-                               ELSE schedule.finished_at END
+            state = CASE WHEN schedule.state = 'cancelled' AND schedule.fire_at > $8 THEN 'pending'
+                         ELSE schedule.state END,
+            finished_at = CASE WHEN schedule.state = 'cancelled' AND schedule.fire_at > $8
+                               THEN NULL ELSE schedule.finished_at END
+        WHERE schedule.user_id = excluded.user_id
         """,
         ids,
         user_id,
@@ -78,6 +84,7 @@ async def apply_event(conn: asyncpg.Connection, event: CloudEvent) -> None:
         due,
         event.correlationid,
         [r[1] for r in reminders],
+        event.time,
     )
 
 

@@ -93,7 +93,8 @@ class Deliverer:
         )
 
     async def _try(self, channel: Channel, reminder: DueReminder, to: Recipient) -> str | None:
-        """None when sent; the last error after the retries otherwise."""
+        """None when sent; the last error after the retries otherwise. Never raises (but on
+        cancellation): any exception of the channel counts as a failed attempt."""
         error = "not attempted"
         for attempt in range(self.cfg.delivery_retries + 1):
             if attempt:
@@ -103,7 +104,16 @@ class Deliverer:
                 return None
             except ChannelError as exc:
                 error = str(exc)
-                self.metrics.channel_failures.labels(channel.name).inc()
+            except Exception as exc:
+                # A bug in a channel is a failed attempt too: escaping here would abandon the
+                # claim, and the reminder would be retried every lease, forever, with no outcome.
+                log.exception(
+                    "channel %s raised unexpectedly",
+                    channel.name,
+                    extra={"reminder_id": str(reminder.reminder_id), "attempt": attempt + 1},
+                )
+                error = f"{type(exc).__name__}: {exc}"
+            self.metrics.channel_failures.labels(channel.name).inc()
         return error
 
     async def deliver(self, reminder: DueReminder) -> None:

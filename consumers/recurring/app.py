@@ -12,12 +12,13 @@ from typing import Any
 
 import asyncpg
 
+from consumers.common.dead_letter import PoisonMessage
 from consumers.common.idempotency import first_delivery
 from consumers.common.runtime import Runtime
 from consumers.recurring.next_instance import NextInstance, plan_next
 from domain.events import CloudEvent, EventType, Topic, task_subject
 from domain.models import Task
-from domain.store import Meta, Outbox, TaskStore
+from domain.store import Meta, NotFound, Outbox, TaskStore
 
 SOURCE = "/todo-agent/recurring"
 
@@ -46,6 +47,9 @@ class RecurringApp:
             if event.type != EventType.TASK_COMPLETED or not _is_recurring(event):
                 return
             task = Task.model_validate(event.data["task"])
+            if str(task.owner_id) != event.userid:
+                # The envelope's user is who acted; a task of someone else is never touched.
+                raise PoisonMessage(f"task.completed of user {event.userid} for another's task")
             tz = await rt.pool.fetchval(
                 "SELECT timezone FROM app.users WHERE id = $1", task.owner_id
             )
@@ -72,11 +76,19 @@ async def _generate(pool: asyncpg.Pool, event: CloudEvent, task: Task, plan: Nex
     async with pool.acquire() as conn, conn.transaction():
         if not await first_delivery(conn, "recurring", event.id):
             return
-        # Completing the same instance again (after a reopen) must not announce it twice.
-        if await conn.fetchval("SELECT 1 FROM app.tasks WHERE id = $1", plan.task_id):
+        # Completing the same instance again (after a reopen) must not announce it twice. Scoped
+        # to the owner like every query: only the owner's own row is the instance made before.
+        if await conn.fetchval(
+            "SELECT 1 FROM app.tasks WHERE id = $1 AND owner_id = $2", plan.task_id, task.owner_id
+        ):
             return
         in_tx = _InTransaction(conn)
-        await TaskStore(in_tx).create(task.owner_id, plan.create, meta, task_id=plan.task_id)  # type: ignore[arg-type]
+        store = TaskStore(in_tx)  # type: ignore[arg-type]
+        try:
+            await store.create(task.owner_id, plan.create, meta, task_id=plan.task_id)
+        except NotFound as exc:
+            # The deterministic id is taken, and not by this owner: nothing to create or read.
+            raise PoisonMessage(f"next instance id {plan.task_id} is not this owner's") from exc
         await conn.execute(
             "UPDATE recurring.applied_events SET next_task_id = $2 WHERE event_id = $1",
             event.id,

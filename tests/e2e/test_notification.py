@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 from websockets.asyncio.client import connect
 
 from consumers.common.settings import ConsumerSettings
+from consumers.notification import schedule
 from consumers.notification.channels import EmailChannel
 from consumers.notification.scheduler import Deliverer, DeliveryMetrics, Scheduler
 from domain.events import Topic
@@ -213,3 +214,139 @@ async def test_two_replicas_never_send_the_same_reminder(
         )
         == 60
     )
+
+
+async def test_a_title_with_line_breaks_is_mailed_on_one_subject_line(
+    http, running_consumers, mailbox: Mailbox, bootstrap: str
+) -> None:
+    """A newline in the title once made building the Subject raise: no e-mail, no outcome, and
+    the reminder retried every lease, forever."""
+    user = await register(http)
+    now = datetime.now(UTC)
+    task = (
+        await user.request(
+            "POST",
+            "/v1/tasks",
+            json={
+                "title": "Pay\nrent\r\nBcc: someone@example.com",
+                "due": _iso(now + timedelta(hours=1)),
+                "reminders": [{"at": _iso(now)}],
+            },
+        )
+    ).json()
+    assert task["title"] == "Pay\nrent\r\nBcc: someone@example.com"
+
+    mails = await eventually(lambda: _mail_for(mailbox, user.email, 1), what="the e-mail")
+    _, mail = mails[0]
+    assert mail["Subject"] == "Reminder: Pay rent Bcc: someone@example.com"
+    assert mail["Bcc"] is None  # the title could not inject a header
+    assert mail["X-Todo-Task-Id"] == task["id"]
+    delivered = await events_of(
+        bootstrap, Topic.AUDIT_EVENTS, user_id=user.id, types={"reminder.delivered"}, count=1
+    )
+    assert sorted(delivered[0]["data"]["channels"]) == ["email", "in_app"]
+    fired = await events_of(
+        bootstrap, Topic.TASK_UPDATES, user_id=user.id, types={"reminder.fired"}, count=1
+    )
+    assert fired[0]["data"]["title"] == task["title"]  # in-app keeps the title as written
+
+
+class _Exploding:
+    """A channel with a bug: it raises something that is not a ChannelError."""
+
+    name = "email"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def send(self, reminder, to) -> None:
+        self.calls += 1
+        raise RuntimeError("boom")
+
+
+async def test_a_channel_that_raises_unexpectedly_is_retried_then_reported(own_database) -> None:
+    _, pool = own_database  # no running scheduler may claim this database's reminders
+    user_id, task_id, reminder_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await pool.execute(
+        "INSERT INTO app.users (id, email, password_hash) VALUES ($1, 'x@example.com', '-')",
+        user_id,
+    )
+    await pool.execute(
+        "INSERT INTO notification.schedule (reminder_id, user_id, task_id, title, fire_at)"
+        " VALUES ($1, $2, $3, 'Buggy', now())",
+        reminder_id,
+        user_id,
+        task_id,
+    )
+    cfg = ConsumerSettings(delivery_retries=2, delivery_backoff_s=0.01, _env_file=None)
+    metrics = DeliveryMetrics(CollectorRegistry())
+    channel = _Exploding()
+    deliverer = Deliverer(pool, {"email": channel}, cfg, metrics)
+
+    due = await schedule.claim_due(pool, 10, 60)
+    assert [r.reminder_id for r in due] == [reminder_id]
+    await deliverer.deliver(due[0])  # raised RuntimeError before: the claim just lapsed
+
+    assert channel.calls == 3  # the first try and two retries
+    assert metrics.channel_failures.labels("email")._value.get() == 3
+    row = await pool.fetchrow(
+        "SELECT state, last_error FROM notification.schedule WHERE reminder_id = $1", reminder_id
+    )
+    assert row["state"] == "failed"
+    assert "RuntimeError: boom" in row["last_error"]
+    events = await pool.fetch(
+        "SELECT topic, event FROM app.outbox WHERE key = $1 ORDER BY id", str(user_id)
+    )
+    outcomes = {(r["topic"], r["event"]["type"]) for r in events}
+    assert outcomes == {
+        (Topic.TASK_UPDATES.value, "reminder.fired"),  # the in-app channel still works
+        (Topic.AUDIT_EVENTS.value, "reminder.failed"),
+    }
+    failed = next(r["event"] for r in events if r["topic"] == Topic.AUDIT_EVENTS)
+    assert failed["data"]["errors"] == {"email": "RuntimeError: boom"}
+
+
+async def test_reopening_a_task_brings_back_only_its_reminders_still_ahead(
+    http, running_consumers, pool: asyncpg.Pool, mailbox: Mailbox
+) -> None:
+    user = await register(http)
+    now = datetime.now(UTC)
+    passed, ahead = now + timedelta(seconds=1), now + timedelta(hours=1)
+    task = (
+        await user.request(
+            "POST",
+            "/v1/tasks",
+            json={
+                "title": "Reopened",
+                "due": _iso(now + timedelta(hours=2)),
+                "reminders": [{"at": _iso(passed)}, {"at": _iso(ahead)}],
+            },
+        )
+    ).json()
+    r = await user.request("POST", f"/v1/tasks/{task['id']}/complete")
+    assert r.status_code == 200, r.text
+    task_id = uuid.UUID(task["id"])
+
+    async def states() -> dict[datetime, str]:
+        rows = await pool.fetch(
+            "SELECT fire_at, state FROM notification.schedule WHERE task_id = $1", task_id
+        )
+        return {row["fire_at"]: row["state"] for row in rows}
+
+    async def all_cancelled() -> bool:
+        found = await states()
+        return len(found) == 2 and set(found.values()) == {"cancelled"}
+
+    await eventually(all_cancelled, what="both reminders cancelled by the completion")
+    await asyncio.sleep(max(0.0, (passed - datetime.now(UTC)).total_seconds()) + 0.2)
+    r = await user.request("POST", f"/v1/tasks/{task['id']}/reopen")
+    assert r.status_code == 200, r.text
+
+    async def ahead_pending() -> dict[datetime, str] | None:
+        found = await states()
+        return found if found.get(ahead) == "pending" else None
+
+    await eventually(ahead_pending, what="the reminder still ahead to be scheduled again")
+    await asyncio.sleep(1.0)  # a reminder brought back in the past would fire right away
+    assert await states() == {passed: "cancelled", ahead: "pending"}
+    assert mailbox.to(user.email) == []

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import asyncpg
+import pytest
 
-from consumers.recurring.next_instance import next_instance_id
-from domain.events import Topic
-from tests.conftest import User
+from consumers.common.dead_letter import PoisonMessage
+from consumers.recurring.app import _generate
+from consumers.recurring.next_instance import next_instance_id, plan_next
+from domain.events import CloudEvent, EventType, Topic, new_event, task_subject
+from domain.models import Recurrence, Status, Task, TaskCreate
+from domain.store import TaskStore
+from tests.conftest import User, register
 from tests.e2e.conftest import events_of, eventually
 
 
@@ -124,3 +130,90 @@ async def test_completing_a_recurring_task_by_chat_creates_the_next_instance(
     assert (next_due.year * 12 + next_due.month) - (first_due.year * 12 + first_due.month) == 1
     assert following["title"] == task["title"]
     assert following["status"] == "open"
+
+
+async def test_an_impossible_rrule_is_refused_quickly(alice: User) -> None:
+    started = time.perf_counter()
+    r = await alice.request(
+        "POST",
+        "/v1/tasks",
+        json={
+            "title": "Never",
+            "due": "2026-11-20T10:00:00",
+            "recurrence": {"rrule": "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30"},
+        },
+    )
+    took = time.perf_counter() - started
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "never occurs" in r.json()["detail"]
+    assert took < 2.0  # unbounded, dateutil spends about 10 s of CPU on this rule
+
+
+def _completed(owner: uuid.UUID, due: datetime) -> Task:
+    task_id = uuid.uuid4()
+    return Task(
+        id=task_id,
+        owner_id=owner,
+        title="Water plants",
+        notes=None,
+        status=Status.DONE,
+        priority=4,
+        tags=[],
+        due=due,
+        all_day=False,
+        reminders=[],
+        recurrence=Recurrence(rrule="FREQ=DAILY", series_id=task_id, occurrence=1),
+        created_at=due,
+        updated_at=due,
+        completed_at=due,
+        version=2,
+    )
+
+
+def _completion(task: Task) -> CloudEvent:
+    return new_event(
+        EventType.TASK_COMPLETED,
+        user_id=task.owner_id,
+        subject=task_subject(task.id),
+        data={"task": task.model_dump(mode="json")},
+    )
+
+
+async def test_the_next_instance_check_is_scoped_to_the_owner(http, pool: asyncpg.Pool) -> None:
+    """Another user's row with the next instance's id never stands in for the owner's own."""
+    owner, other = await register(http), await register(http)
+    task = _completed(uuid.UUID(owner.id), datetime(2026, 11, 20, 10, tzinfo=UTC))
+    plan = plan_next(task, "UTC")
+    assert plan is not None
+    store = TaskStore(pool)
+    foreign = await store.create(
+        uuid.UUID(other.id), TaskCreate(title="Not yours"), task_id=plan.task_id
+    )
+    event = _completion(task)
+
+    with pytest.raises(PoisonMessage):  # before: silently taken as already generated
+        await _generate(pool, event, task, plan)
+
+    assert (await store.get(uuid.UUID(other.id), foreign.id)).title == "Not yours"
+    applied = "SELECT count(*) FROM recurring.applied_events WHERE event_id = $1"
+    assert await pool.fetchval(applied, event.id) == 0  # rolled back with the rest
+
+
+async def test_the_next_instance_is_generated_once_per_owner(http, pool: asyncpg.Pool) -> None:
+    owner = await register(http)
+    task = _completed(uuid.UUID(owner.id), datetime(2026, 11, 20, 10, tzinfo=UTC))
+    plan = plan_next(task, "UTC")
+    assert plan is not None
+
+    await _generate(pool, _completion(task), task, plan)
+    await _generate(pool, _completion(task), task, plan)  # completed again after a reopen
+
+    created = await TaskStore(pool).get(uuid.UUID(owner.id), plan.task_id)
+    assert created.due == datetime(2026, 11, 21, 10, tzinfo=UTC)
+    announced = await pool.fetchval(
+        "SELECT count(*) FROM app.outbox WHERE key = $1 AND event->>'type' = $2",
+        owner.id,
+        EventType.RECURRING_GENERATED.value,
+    )
+    assert announced == 1

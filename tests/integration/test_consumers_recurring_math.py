@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -110,3 +111,29 @@ def test_ids_are_deterministic_and_reminders_follow() -> None:
     assert offset.offset_minutes == 15
     # 07:30 GMT the day before DST is 07:30 local; the next one is 07:30 BST = 06:30 UTC.
     assert absolute.at == datetime(2026, 3, 29, 6, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("due", "rrule"),
+    [
+        # Stored before rules were checked for occurrences: no 30 February, ever.
+        ("2026-03-01T09:00:00+00:00", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30"),
+        # Valid on its own, impossible from its due: February, on the due's day (the 30th).
+        ("2026-01-30T09:00:00+00:00", "FREQ=MONTHLY;BYMONTH=2"),
+    ],
+)
+def test_a_rule_that_cannot_recur_ends_the_series_quickly(due: str, rrule: str) -> None:
+    task = _task(due, "FREQ=DAILY")
+    assert task.recurrence is not None
+    task.recurrence = Recurrence.model_construct(
+        rrule=rrule, series_id=task.id, occurrence=1
+    )  # as stored, without today's validation
+    start = time.perf_counter()
+    assert plan_next(task, "Asia/Karachi") is None
+    assert time.perf_counter() - start < 1.0  # unbounded, dateutil scans to the year 9999
+
+
+def test_yearly_on_29_february_waits_eight_years_over_2100() -> None:
+    plan = plan_next(_task("2096-02-29T09:00:00+00:00", "FREQ=YEARLY"), "Europe/London")
+    assert plan is not None
+    assert plan.create.due == datetime(2104, 2, 29, 9, tzinfo=UTC)
