@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -48,16 +50,27 @@ async def current_user(
         raise _unauthorized("the account of this token no longer exists") from exc
 
 
-async def _cached_user(services: Services, user_id) -> User:
-    # Users change rarely and every request needs one: a small cache saves a round trip.
-    cache: dict = services.extras.setdefault("user_cache", {})
-    user = cache.get(user_id)
-    if user is None:
-        user = await services.users.get(user_id)
-        if len(cache) > 10_000:
-            cache.clear()
-        cache[user_id] = user
+# Users change rarely and every request needs one: a short-lived cache saves a round trip. Short,
+# because a change made through another worker or replica only reaches this one when it expires.
+USER_CACHE_TTL_S = 5.0
+
+
+async def _cached_user(services: Services, user_id: uuid.UUID) -> User:
+    cache: dict[uuid.UUID, tuple[float, User]] = services.extras.setdefault("user_cache", {})
+    now = time.monotonic()
+    hit = cache.get(user_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    user = await services.users.get(user_id)
+    if len(cache) > 10_000:
+        cache.clear()
+    cache[user_id] = (now + USER_CACHE_TTL_S, user)
     return user
+
+
+def forget_user(services: Services, user_id: uuid.UUID) -> None:
+    """After a change through this process, its next request sees it at once."""
+    services.extras.get("user_cache", {}).pop(user_id, None)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

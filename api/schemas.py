@@ -12,10 +12,11 @@ from typing import Literal
 
 import pendulum
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, model_validator
 
 from domain.models import (
     OUT_OF_RANGE,
+    Channel,
     Locale,
     Notes,
     Priority,
@@ -28,6 +29,7 @@ from domain.models import (
     TaskPatch,
     TimeZoneName,
     Title,
+    UserPatch,
     all_day_due,
     utc_instant,
 )
@@ -70,6 +72,29 @@ class UserOut(BaseModel):
     email: str
     timezone: str
     locale: str
+    reminder_channels: list[Channel]
+    webhook_url: str | None = None
+
+
+class UserPatchIn(BaseModel):
+    """Your settings: time zone (IANA name), language of replies, where reminders go."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: TimeZoneName | None = None
+    locale: Locale | None = None
+    reminder_channels: list[Channel] | None = Field(
+        default=None, min_length=1, max_length=3, description="email, webhook, in_app"
+    )
+    webhook_url: HttpUrl | None = Field(default=None, description="POSTed each reminder as JSON")
+
+    def to_domain(self) -> UserPatch:
+        values = self.model_dump(include=self.model_fields_set)
+        if self.webhook_url is not None:
+            values["webhook_url"] = str(self.webhook_url)
+        if self.reminder_channels is not None:
+            values["reminder_channels"] = list(dict.fromkeys(self.reminder_channels))
+        return UserPatch(**values)
 
 
 class ReminderIn(BaseModel):

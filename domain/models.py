@@ -105,12 +105,28 @@ Priority = Annotated[int, Field(ge=1, le=4, description="1 = most urgent, 4 = de
 RRule = Annotated[str, AfterValidator(_rrule)]
 
 
+Channel = Literal["email", "webhook", "in_app"]
+
+
 class User(BaseModel):
     id: uuid.UUID
     email: EmailStr
     timezone: TimeZoneName = "UTC"
     locale: Locale = "en"
     created_at: datetime
+    reminder_channels: list[Channel] = Field(default_factory=lambda: ["email", "in_app"])
+    webhook_url: str | None = None
+
+
+class UserPatch(BaseModel):
+    """Only the fields present are changed; `webhook_url: null` clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: TimeZoneName | None = None
+    locale: Locale | None = None
+    reminder_channels: list[Channel] | None = Field(default=None, max_length=3)
+    webhook_url: str | None = None
 
 
 class Reminder(BaseModel):

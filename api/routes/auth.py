@@ -1,12 +1,12 @@
-"""Register and log in."""
+"""Register, log in, and your own account's settings."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from api.deps import CurrentUser, ServicesDep
+from api.deps import CurrentUser, ServicesDep, forget_user
 from api.problems import Problem
-from api.schemas import LoginIn, RegisterIn, TokenOut, UserOut
+from api.schemas import LoginIn, RegisterIn, TokenOut, UserOut, UserPatchIn
 from api.security import hash_password, verify_password
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -39,3 +39,11 @@ async def login(body: LoginIn, services: ServicesDep) -> TokenOut:
 @router.get("/me", response_model=UserOut)
 async def me(user: CurrentUser) -> UserOut:
     return UserOut(**user.model_dump())
+
+
+@router.patch("/me", response_model=UserOut)
+async def update_me(body: UserPatchIn, user: CurrentUser, services: ServicesDep) -> UserOut:
+    """Change your time zone, language, or where reminders are delivered."""
+    updated = await services.users.update(user.id, body.to_domain())
+    forget_user(services, user.id)
+    return UserOut(**updated.model_dump())

@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 SOURCE = "/todo-agent/notification"
 IN_APP = "in_app"
-DEFAULT_CHANNELS = ("email", IN_APP)
 _SAFETY_POLL_S = 30.0
 
 
@@ -80,14 +79,13 @@ class Deliverer:
 
     async def recipient(self, user_id: uuid.UUID) -> Recipient | None:
         row = await self.pool.fetchrow(
-            "SELECT u.email, u.timezone, u.locale, s.channels, s.webhook_url"
-            " FROM app.users u LEFT JOIN notification.settings s ON s.user_id = u.id"
-            " WHERE u.id = $1",
+            "SELECT email, timezone, locale, reminder_channels AS channels, webhook_url"
+            " FROM app.users WHERE id = $1",
             user_id,
         )
         if row is None:
             return None
-        channels = tuple(row["channels"]) if row["channels"] is not None else DEFAULT_CHANNELS
+        channels = tuple(row["channels"])
         return Recipient(
             user_id, row["email"], row["timezone"], row["locale"], channels, row["webhook_url"]
         )

@@ -6,10 +6,10 @@ import uuid
 
 import asyncpg
 
-from domain.models import User
-from domain.store.errors import AlreadyExists, NotFound
+from domain.models import User, UserPatch
+from domain.store.errors import AlreadyExists, InvalidChange, NotFound
 
-_COLUMNS = "id, email, timezone, locale, created_at"
+_COLUMNS = "id, email, timezone, locale, created_at, reminder_channels, webhook_url"
 
 
 class UserStore:
@@ -53,3 +53,25 @@ class UserStore:
         await self.pool.execute(
             "UPDATE app.users SET password_hash = $2 WHERE id = $1", user_id, password_hash
         )
+
+    async def update(self, user_id: uuid.UUID, patch: UserPatch) -> User:
+        """Change the settings present in `patch`; the webhook channel needs a webhook URL."""
+        changes = patch.model_dump(include=patch.model_fields_set)
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                f"SELECT {_COLUMNS} FROM app.users WHERE id = $1 FOR UPDATE", user_id
+            )
+            if row is None:
+                raise NotFound("this account does not exist")
+            merged = {**dict(row), **changes}
+            if "webhook" in merged["reminder_channels"] and not merged["webhook_url"]:
+                raise InvalidChange("the webhook channel needs a webhook_url to post to")
+            if not changes:
+                return User.model_validate(merged)
+            sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(changes, start=2))
+            row = await conn.fetchrow(
+                f"UPDATE app.users SET {sets} WHERE id = $1 RETURNING {_COLUMNS}",
+                user_id,
+                *changes.values(),
+            )
+        return User.model_validate(dict(row))

@@ -132,13 +132,14 @@ async def test_a_failing_channel_is_retried_then_reported(
     server = await asyncio.start_server(webhook, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     good, bad = await register(http), await register(http)
-    await pool.execute(
-        "INSERT INTO notification.settings (user_id, channels, webhook_url) VALUES"
-        " ($1, '{webhook}', $2), ($3, '{webhook,email}', 'http://127.0.0.1:9/nothing-listens')",
-        uuid.UUID(good.id),
-        f"http://127.0.0.1:{port}/hook",
-        uuid.UUID(bad.id),
-    )
+    for user, channels, url in (
+        (good, ["webhook"], f"http://127.0.0.1:{port}/hook"),
+        (bad, ["webhook", "email"], "http://127.0.0.1:9/nothing-listens"),
+    ):
+        r = await user.request(
+            "PATCH", "/v1/auth/me", json={"reminder_channels": channels, "webhook_url": url}
+        )
+        assert r.status_code == 200, r.text
     now = datetime.now(UTC)
     body = {
         "title": "Hook",

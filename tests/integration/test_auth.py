@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 
-from tests.conftest import register
+from tests.conftest import User, register
 
 
 async def test_register_and_login_returns_a_token_that_works(http: httpx.AsyncClient) -> None:
@@ -82,3 +82,48 @@ async def test_requests_without_a_valid_token_are_refused(
         assert r.headers["www-authenticate"] == "Bearer"
         assert r.headers["content-type"] == "application/problem+json"
     assert "expired" in expired.json()["detail"]
+
+
+async def test_a_user_changes_their_own_settings(alice: User, bob: User) -> None:
+    r = await alice.request(
+        "PATCH",
+        "/v1/auth/me",
+        json={
+            "timezone": "Europe/London",
+            "locale": "ur",
+            "reminder_channels": ["webhook", "in_app"],
+            "webhook_url": "https://hooks.example.com/todo",
+        },
+    )
+    assert r.status_code == 200, r.text
+    me = (await alice.request("GET", "/v1/auth/me")).json()
+    assert me["timezone"] == "Europe/London"
+    assert me["locale"] == "ur"
+    assert me["reminder_channels"] == ["webhook", "in_app"]
+    assert me["webhook_url"] == "https://hooks.example.com/todo"
+    # Times are now read and shown in the new zone.
+    body = {"title": "tea", "due": "2027-07-05T17:00"}
+    task = await alice.request("POST", "/v1/tasks", json=body)
+    assert task.json()["due_local"].startswith("2027-07-05T17:00:00+01:00")
+    assert datetime.fromisoformat(task.json()["due"]).astimezone(UTC).hour == 16
+    assert (await bob.request("GET", "/v1/auth/me")).json()["timezone"] == "America/New_York"
+
+
+async def test_bad_settings_are_refused_with_a_reason(alice: User) -> None:
+    cases = [
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"locale": "fr"}, "locale"),
+        ({"reminder_channels": ["pigeon"]}, "reminder_channels"),
+        ({"reminder_channels": []}, "reminder_channels"),
+        ({"webhook_url": "not a url"}, "webhook_url"),
+        ({"reminder_channels": ["webhook"]}, "webhook"),  # no URL to post to
+        ({"email": "new@example.com"}, "email"),  # not a setting
+    ]
+    for body, word in cases:
+        r = await alice.request("PATCH", "/v1/auth/me", json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert word in r.text
+    me = (await alice.request("GET", "/v1/auth/me")).json()
+    assert me["reminder_channels"] == ["email", "in_app"]
+    assert me["timezone"] == "Asia/Karachi"
