@@ -160,8 +160,12 @@ class OutboxRelay:
         )
 
     async def _cleanup(self) -> None:
+        # By age, not by publish time: a republished event (see `republish_retained`) must not
+        # outlive its retention.
         await self.pool.execute(
-            "DELETE FROM app.outbox WHERE published_at < now() - $1::interval", self.retention
+            "DELETE FROM app.outbox WHERE published_at IS NOT NULL"
+            " AND created_at < now() - $1::interval",
+            self.retention,
         )
 
     async def _sleep(self, seconds: float) -> bool:
@@ -169,3 +173,16 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
         return self._stopping.is_set()
+
+
+async def republish_retained(conn: asyncpg.Connection) -> int:
+    """Queue every retained event to be published again, in order; the number queued.
+
+    For a broker that starts empty (the embedded one keeps nothing across restarts): what was
+    published but not yet consumed would otherwise be gone. Consumers apply each event id once,
+    so the events they already had change nothing.
+    """
+    status = await conn.execute(
+        "UPDATE app.outbox SET published_at = NULL WHERE published_at IS NOT NULL"
+    )
+    return int(status.split()[-1])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from domain.publishers import ensure_topics
+from domain.relay import republish_retained
 from domain.store import migrate
 from runtime import endpoints
 from runtime.embedded import EmbeddedKafka, EmbeddedPostgres
@@ -72,10 +73,12 @@ def _consumers_available() -> bool:
     return True
 
 
-async def _prepare(database_url: str, bootstrap: str) -> None:
+async def _prepare(database_url: str, bootstrap: str, *, fresh_broker: bool) -> None:
     conn = await asyncpg.connect(database_url)
     try:
         await migrate(conn)
+        if fresh_broker:
+            await republish_retained(conn)
     finally:
         await conn.close()
     await ensure_topics(bootstrap)
@@ -100,7 +103,11 @@ def run_all(*, host: str, port: int) -> int:
         env["KAFKA_BOOTSTRAP_SERVERS"] = (
             kafka.start() if kafka else settings.kafka_bootstrap_servers or ""
         )
-        asyncio.run(_prepare(env["DATABASE_URL"], env["KAFKA_BOOTSTRAP_SERVERS"]))
+        asyncio.run(
+            _prepare(
+                env["DATABASE_URL"], env["KAFKA_BOOTSTRAP_SERVERS"], fresh_broker=kafka is not None
+            )
+        )
         endpoints.publish(
             settings.data_dir,
             database_url=env["DATABASE_URL"],

@@ -4,6 +4,7 @@ running `up` find its database without configuration."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -14,10 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
+from domain.events import EventType, Topic, new_event, task_subject
 from runtime.embedded import free_port
+from runtime.endpoints import database_url
+from runtime.settings import Settings
 
 EMBEDDED = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")
 
@@ -101,8 +106,8 @@ def test_up_runs_every_part_stops_on_ctrl_c_and_keeps_the_data() -> None:
         account = {"email": "up@example.com", "password": "a long password"}
         with system_up(data_dir, port) as base:  # ready: the API, the relay, the consumers
             assert httpx.post(f"{base}/v1/auth/register", json=account).status_code == 201
-            token = httpx.post(f"{base}/v1/auth/login", json=account).json()["access_token"]
-            auth = {"Authorization": f"Bearer {token}"}
+            login = httpx.post(f"{base}/v1/auth/login", json=account).json()
+            auth = {"Authorization": f"Bearer {login['access_token']}"}
             made = httpx.post(f"{base}/v1/tasks", json={"title": "survive a restart"}, headers=auth)
             assert made.status_code == 201
             # A one-off command beside the running system finds its embedded database.
@@ -111,11 +116,54 @@ def test_up_runs_every_part_stops_on_ctrl_c_and_keeps_the_data() -> None:
             assert "audit log intact" in verified.stdout
         assert _parts_stopped(port)
         assert not (data_dir / "endpoints.json").exists()
+        # An event the relay published just before the stop, which no consumer had read yet:
+        # the embedded broker forgets it, the outbox does not.
+        unread = _published_but_unread(data_dir, login["user_id"], made.json())
 
         with system_up(data_dir, port) as base:
             token = httpx.post(f"{base}/v1/auth/login", json=account).json()["access_token"]
-            listed = httpx.get(f"{base}/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+            auth = {"Authorization": f"Bearer {token}"}
+            listed = httpx.get(f"{base}/v1/tasks", headers=auth)
             assert [t["title"] for t in listed.json()["items"]] == ["survive a restart"]
+            trail = _audit_trail(base, auth, lambda ids: unread in ids)
+        assert trail.count(unread) == 1
+        assert len(trail) == len(set(trail))  # republished events were not recorded twice
+
+
+def _published_but_unread(data_dir: Path, user_id: str, task: dict) -> str:
+    settings = Settings(data_dir=data_dir, database_url=None, _env_file=None)
+    event = new_event(
+        EventType.TASK_UPDATED, user_id=user_id, subject=task_subject(task["id"]),
+        data={"task": task},
+    )  # fmt: skip
+
+    async def insert(url: str) -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(
+                "INSERT INTO app.outbox (topic, key, event, published_at)"
+                " VALUES ($1, $2, $3::jsonb, now())",
+                Topic.TASK_EVENTS.value,
+                user_id,
+                event.to_json().decode(),
+            )
+        finally:
+            await conn.close()
+
+    with database_url(settings) as url:  # starts the embedded server on that data directory
+        asyncio.run(insert(url))
+    return event.id
+
+
+def _audit_trail(base: str, auth: dict[str, str], done, timeout_s: float = 60) -> list[str]:
+    """The caller's audit event ids, once `done(ids)` holds."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        items = httpx.get(f"{base}/v1/audit", params={"limit": 200}, headers=auth).json()["items"]
+        ids = [e["event_id"] for e in items]
+        if done(ids) or time.monotonic() > deadline:
+            return ids
+        time.sleep(0.5)
 
 
 def test_one_off_commands_work_without_a_running_system() -> None:
