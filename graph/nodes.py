@@ -53,6 +53,7 @@ _NEEDS_TARGET = {
     Intent.SET_REMINDER,
 }  # fmt: skip
 _BULK_OPS = ("delete_many", "complete_many")
+MAX_TASKS = 5_000  # a bound on one turn's work; far beyond any person's list
 _SKILLS = {"task_skill": task_skill, "reminder_skill": reminder_skill,
            "recurring_skill": recurring_skill}  # fmt: skip
 
@@ -120,11 +121,18 @@ class Orchestrator:
         return CallBinding(ctx.user_id, idempotency_key=key, correlation_id=ctx.correlation_id)
 
     async def _tasks(self, ctx: Context, status: str = "open") -> list[dict[str, Any]]:
+        """All the user's tasks of that status (up to MAX_TASKS): references and bulk changes
+        must see every one, not the first page."""
         deps = await self._deps()
-        found = await deps.toolbox.call(
-            "list_tasks", {"status": status, "limit": 200}, CallBinding(ctx.user_id)
-        )
-        return found["tasks"]
+        args: dict[str, Any] = {"status": status, "limit": 200}
+        found: list[dict[str, Any]] = []
+        while len(found) < MAX_TASKS:
+            page = await deps.toolbox.call("list_tasks", args, CallBinding(ctx.user_id))
+            found += page["tasks"]
+            if not page.get("next_cursor"):
+                break
+            args = {**args, "cursor": page["next_cursor"]}
+        return found[:MAX_TASKS]
 
     # -- nodes ---------------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from domain.models import (
     TaskPatch,
     all_day_due,
 )
-from domain.store import Meta, StoreError, TaskStore, UserStore
+from domain.store import InvalidCursor, Meta, StoreError, TaskStore, UserStore
 
 USER_META_KEY = "todo/user"
 CORRELATION_META_KEY = "todo/correlation"
@@ -252,8 +252,9 @@ def build_server(
         due_to: datetime | None = None,
         text: str | None = None,
         limit: Annotated[int, Field(ge=1, le=200)] = 50,
+        cursor: str | None = None,
     ) -> dict[str, Any]:
-        """List or search the user's tasks, newest first."""
+        """List or search the user's tasks, newest first; pass `next_cursor` for the next page."""
         user_id, _ = _caller(ctx)
         try:
             flt = TaskFilter(
@@ -266,8 +267,15 @@ def build_server(
             )
         except ValidationError as exc:
             raise ToolError(_message(exc)) from exc
-        page = await tasks().list(user_id, flt, limit=limit)
-        return {"tasks": [_task_view(t) for t in page.items], "more": page.next_cursor is not None}
+        try:
+            page = await tasks().list(user_id, flt, limit=limit, cursor=cursor)
+        except InvalidCursor as exc:
+            raise ToolError(str(exc)) from exc
+        return {
+            "tasks": [_task_view(t) for t in page.items],
+            "more": page.next_cursor is not None,
+            "next_cursor": page.next_cursor,
+        }
 
     return mcp
 

@@ -242,3 +242,15 @@ async def test_every_decision_is_audited_questions_included(alice: User, pool) -
     ]
     assert decisions[1]["tool_calls"][0]["name"] == "create_task"
     assert decisions[1]["skill_output"]["fields"]["title"] == "renew passport"
+
+
+async def test_bulk_changes_reach_past_the_first_page(http: httpx.AsyncClient) -> None:
+    user = await register(http)
+    for i in range(205):  # more than one page of the task tools
+        r = await user.request("POST", "/v1/tasks", json={"title": f"chore {i}"})
+        assert r.status_code == 201
+    asked = await say(user, "delete all my tasks")
+    assert "205" in asked["reply"]
+    done = await say(user, "yes", asked["conversation_id"])
+    assert len(done["actions"]) == 205
+    assert (await user.request("GET", "/v1/tasks")).json()["items"] == []  # every status
