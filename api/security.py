@@ -45,6 +45,8 @@ class TokenIssuer:
     audience: str
     ttl: timedelta
     jwks_url: str | None = None
+    # Verify-only secrets of a rotation's overlap window; new tokens use `secret`.
+    previous_secrets: tuple[str, ...] = ()
 
     def issue(self, user_id: uuid.UUID) -> str:
         now = datetime.now(UTC)
@@ -72,22 +74,33 @@ class TokenIssuer:
         try:
             if self.jwks_url:
                 key = _jwks_client(self.jwks_url).get_signing_key_from_jwt(token).key
-                algorithms = ["RS256", "ES256"]
+                claims = self._decode(token, key, ["RS256", "ES256"])
             else:
-                key, algorithms = self.secret, ["HS256"]
-            claims = jwt.decode(
-                token,
-                key,
-                algorithms=algorithms,
-                audience=self.audience,
-                issuer=self.issuer,
-                options={"require": ["exp", "sub", "iss", "aud"]},
-            )
+                claims = self._decode_hs256(token)
             return uuid.UUID(claims["sub"]), float(claims["exp"])
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("the access token has expired; log in again") from exc
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
             raise InvalidToken("the access token is not valid") from exc
+
+    def _decode_hs256(self, token: str) -> dict:
+        *older, last = (self.secret, *self.previous_secrets)
+        for secret in older:
+            try:
+                return self._decode(token, secret, ["HS256"])
+            except jwt.InvalidSignatureError:
+                continue  # perhaps signed before the rotation
+        return self._decode(token, last, ["HS256"])
+
+    def _decode(self, token: str, key: object, algorithms: list[str]) -> dict:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            audience=self.audience,
+            issuer=self.issuer,
+            options={"require": ["exp", "sub", "iss", "aud"]},
+        )
 
 
 _jwks_clients: dict[str, jwt.PyJWKClient] = {}

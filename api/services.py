@@ -35,6 +35,9 @@ class Services:
             await migrate(conn)
         tokens = TokenIssuer(
             secret=settings.jwt_secret.get_secret_value(),
+            previous_secrets=tuple(
+                s.get_secret_value() for s in (settings.jwt_secret_previous,) if s is not None
+            ),
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             ttl=timedelta(seconds=settings.jwt_ttl_seconds),

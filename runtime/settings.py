@@ -28,6 +28,8 @@ class Settings(BaseSettings):
 
     # Auth: HS256 with a shared secret, or RS256/ES256 verified against an issuer's JWKS.
     jwt_secret: SecretStr = SecretStr("dev-only-change-me-0123456789abcdef")
+    # The secret before a rotation: tokens it signed stay valid until they expire.
+    jwt_secret_previous: SecretStr | None = None
     jwt_jwks_url: str | None = None
     jwt_issuer: str = "todo-agent"
     jwt_audience: str = "todo-agent"

@@ -128,6 +128,13 @@ tolerations:
     secretKeyRef:
       name: {{ .Values.secrets.jwt.existingSecret }}
       key: {{ .Values.secrets.jwt.key }}
+{{- /* The secret before a rotation, verify-only during the overlap (runbook §3). */}}
+- name: JWT_SECRET_PREVIOUS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.jwt.existingSecret }}
+      key: {{ .Values.secrets.jwt.key }}_PREVIOUS
+      optional: true
 {{- else if not .Values.config.jwt.jwksUrl }}
 {{- fail "set secrets.jwt.existingSecret (HS256) or config.jwt.jwksUrl (RS256/ES256)" }}
 {{- end }}
