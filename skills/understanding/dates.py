@@ -131,6 +131,7 @@ _EN: list[tuple[re.Pattern[str], Resolver]] = [
         re.compile(rf"{_PRE}\b(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw)\b", re.I),
         lambda m, t: t + timedelta(days=2),
     ),
+    (re.compile(r"\b(?:on\s+|for\s+)?yesterday\b", re.I), lambda m, t: t - timedelta(days=1)),
     (
         re.compile(rf"{_PRE}\b(?:today|tonight|tmrw|tmr|tomorrow|tomorow)\b", re.I),
         lambda m, t: (
@@ -171,6 +172,13 @@ _EN: list[tuple[re.Pattern[str], Resolver]] = [
             _shift(t, n, m["u"] or m["u2"])
             if (n := _num(m["n"] or m["n2"], en.NUMBER_WORDS)) is not None
             else None
+        ),
+    ),
+    # "next week friday", "next week on fri": that weekday in next week, like "friday next week"
+    (
+        re.compile(rf"{_PRE}\bnext\s+week\s+(?:on\s+)?(?P<wd>{_WD_FULL}|{_WD_SAFE})\b\.?", re.I),
+        lambda m, t: (
+            next_weekday(t, 0, strict=True) + timedelta(days=_WEEKDAY_ALL[m["wd"].lower()])
         ),
     ),
     (
@@ -218,7 +226,7 @@ _EN: list[tuple[re.Pattern[str], Resolver]] = [
 
 # dd/mm(/yyyy), day first; guarded against titles like "The 9/11 Report"
 _SLASH = re.compile(
-    rf"{_PRE}(?<![\w/.-])(?P<d>[0-3]?\d)[/.](?P<mo>[01]?\d)(?:[/.](?P<y>\d{{4}}|\d{{2}}))?(?![\w/]|\.\d)",
+    rf"{_PRE}(?<![\w/.-])(?P<d>[0-3]?\d)[/.](?P<mo>[0-3]?\d)(?:[/.](?P<y>\d{{4}}|\d{{2}}))?(?![\w/]|\.\d)",
     re.I,
 )
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|my|our|his|her|their)\s*$", re.I)
@@ -269,6 +277,14 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
             rf"|(?<!\w)(?:اس\s+)?(?:مہینے|ماہ)\s+کی\s+آخری\s+تاریخ(?!\w){_SUF_UR}"
         ),
         lambda m, t: end_of_month(t),
+    ),
+    # "اگلے ہفتے پیر کو", "اگلے ہفتے کے جمعہ کو": that weekday in next week
+    (
+        re.compile(
+            rf"(?<!\w)(?:اگلے|آئندہ)\s+ہفتے\s+(?:کے\s+|کی\s+)?(?P<wd>{_WD_UR}|ہفتے|ہفتہ)(?!\w)"
+            rf"(?:\s+کے\s+دن)?{_SUF_UR}"
+        ),
+        lambda m, t: next_weekday(t, 0, strict=True) + timedelta(days=ur.WEEKDAYS.get(m["wd"], 5)),
     ),
     (
         # ہفتہ/ہفتے as Saturday: with کو / کے دن, or ہفتہ standing alone (not "2 ہفتے", "ہر ہفتے")
@@ -332,10 +348,12 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
 def _slash(m: re.Match[str], text: str, today: date) -> date | None:
     if _ARTICLE_BEFORE.search(text, 0, m.start("d")) or _CAPITAL_AFTER.match(text, m.end()):
         return None
-    month = int(m["mo"])
+    day, month = int(m["d"]), int(m["mo"])
+    if month > 12 and 1 <= day <= 12:  # "3/25": day first cannot be, so month first
+        day, month = month, day
     if not 1 <= month <= 12:
         return None
-    return next_month_day(today, month, int(m["d"]), _year(m["y"]))
+    return next_month_day(today, month, day, _year(m["y"]))
 
 
 # "sat at 4", "sun 5pm": a word-like abbreviation is a weekday only when a time follows it

@@ -58,7 +58,13 @@ def _ur(intent: Intent, body: str, **kw: object) -> _Rule:
 
 
 _OFFSET_CUE = re.compile(r"\b(?:before|prior|early|earlier|ahead|in\s+advance)\b", re.I)
-_OFFSET_CUE_UR = re.compile(r"(?<!\w)(?:پہلے|قبل|کے\s+بارے\s+میں|والے\s+کام)(?!\w)")
+# "میٹنگ سے 30 منٹ پہلے یاد دلانا": an offset right after a postposition (or opening the message)
+# points at a task; after a whole clause ("کلینک جانا ہے، ایک گھنٹہ پہلے") it is the new task's own
+_OFFSET_UR = r"(?:\S+\s+)?(?:منٹ|گھنٹہ|گھنٹے|دن|روز|ہفتہ|ہفتے)\s+(?:پہلے|قبل)(?!\w)"
+_OFFSET_CUE_UR = re.compile(
+    rf"(?:^\s*|(?<!\w)(?:سے|کی|کو|متعلق|بابت|لیے|لئے|والے|والی|والا)\s+){_OFFSET_UR}"
+    r"|(?<!\w)(?:کے\s+بارے\s+میں|والے\s+کام)(?!\w)"
+)
 _UPDATE_KEYS_UR = re.compile(
     r"(?<!\w)(?:ترجیح|تاریخ|وقت|ٹیگ|لیبل|نوٹ|ڈیڈ\s*لائن)(?!\w)|#|(?<!\w)p[1-4]\b", re.I
 )
@@ -87,6 +93,14 @@ _REMIND_UR = (
     r"|کرانا|کروانا|کروائیں|کرا\s*دینا)"
 )
 
+# "finish the deck in 2 hours", "complete the essay by friday": an imperative with a deadline is a
+# to-do (a completion has no date), so the complete rule steps aside and the message is a create
+_NO_DEADLINE = (
+    r"(?!.*\b(?:by|before|until|till|due|today|tonight|tomorrow|tmrw|tmr|at\s+\d"
+    r"|next\s+(?:week|month|mon|tue|wed|thu|fri|sat|sun)\w*|on\s+(?:mon|tue|wed|thu|fri|sat|sun)\w*"
+    r"|this\s+(?:week|weekend|month|morning|afternoon|evening)"
+    r"|in\s+(?:\d+|an?|one|two|three|few|a\s+few|a\s+couple\s+of)\s+(?:min|mins|minutes?|hours?|hrs?|days?|weeks?))\b)"
+)
 # "mark the report as urgent", "flag it p1": mark/flag setting a priority or tag is an update
 _SETS_PRIORITY_EN = re.compile(
     r"\b(?:" + en.alt(en.PRIORITY_WORDS) + r"|priority|p[1-4])\b|(?<![\w#])#\w", re.I
@@ -101,7 +115,8 @@ _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.HELP,
         r"(?:hi|hello|hey|hiya|howdy|yo|salam|assalam[ u]*o?\s*alaikum"
-        r"|good\s+(?:morning|afternoon|evening))(?:\s+there)?\W*$",
+        r"|good\s+(?:morning|afternoon|evening)|how\s+are\s+(?:you|u)(?:\s+doing)?|how'?s\s+it\s+going"
+        r"|what'?s\s+up|wh?at\s+up|sup)(?:\s+there)?\W*$",
         confidence=0.8,
     ),
     _en(
@@ -143,8 +158,11 @@ _RULES_EN: tuple[_Rule, ...] = (
     _en(Intent.UPDATE_TASK, r"(?:mark|flag)\b(?!['’])", needs=_SETS_PRIORITY_EN),
     _en(
         Intent.COMPLETE_TASK,
-        r"(?:complete|finish|finished|completed|done\s+with|check\s+off|tick\s+off|cross\s+off|close|"
-        r"i\s+(?:have\s+|just\s+|already\s+|'ve\s+)*(?:done|finished|completed|did)|i'?ve\s+(?:done|finished|completed))\b",
+        r"(?:(?:complete|finish)\b"
+        + _NO_DEADLINE
+        + r"|finished|completed|done\s+with|check\s+off|tick\s+off|cross\s+off|close|"
+        r"i\s+(?:have\s+|just\s+|already\s+|'ve\s+)*(?:done|finished|completed|did)|i'?ve\s+(?:done|finished|completed)"
+        r"|(?:i'?m|i\s+am)\s+(?:all\s+|just\s+)?(?:done|finished)(?:\s+with)?)\b",
     ),
     _en(
         Intent.DELETE_TASK,
@@ -191,7 +209,9 @@ _RULES_UR: tuple[_Rule, ...] = (
     _Rule(
         Intent.HELP,
         re.compile(
-            r"^\s*(?:السلام\s+علیکم|اسلام\s+علیکم|سلام|ہیلو|ہائے|آداب|صبح\s+بخیر)\s*[.!?]*\s*$"
+            r"^\s*(?:السلام\s+علیکم|اسلام\s+علیکم|سلام|ہیلو|ہائے|آداب|صبح\s+بخیر"
+            r"|(?:(?:آپ|تم)\s+)?(?:کیا\s+حال(?:\s+چال)?\s+(?:ہے|ہیں)|کیسے\s+(?:ہو|ہیں)|کیسی\s+(?:ہو|ہیں)))"
+            r"\s*[.!?]*\s*$"
         ),
         confidence=0.8,
     ),
@@ -239,7 +259,7 @@ _RULES_UR: tuple[_Rule, ...] = (
         Intent.COMPLETE_TASK,
         r"(?:مکمل|ختم|پورا|پوری|ڈن)(?:\s+شدہ)?\s*(?:(?:نشان\s*زد|مارک)\s*)?(?:"
         + _KAR
-        + r"|ہو\s*گیا|ہو\s*گئی|ہو\s*گئے|ہو\s*چکا|ہو\s*چکی|ہے|ہیں)?"
+        + r"|کر\s*(?:لی|لیا|لیے|لئے)|ہو\s*گیا|ہو\s*گئی|ہو\s*گئے|ہو\s*چکا|ہو\s*چکی|ہے|ہیں)?"
         r"|(?:ہو\s*گیا|ہو\s*گئی|کر\s+لیا|کرلیا|کر\s+لی|ہو\s+چکا|ہو\s+چکی)",
     ),
     _ur(
@@ -288,11 +308,15 @@ _ACTS_ON_TASKS = frozenset(
     {Intent.COMPLETE_TASK, Intent.DELETE_TASK, Intent.REOPEN_TASK, Intent.UPDATE_TASK}
 )
 _INFINITIVE = re.compile(r"(?:کرنا|دینا)\s*[.!?,]*\s*$")
-_NEW_TASK_UR = r"(?:(?:ایک\s+)?(?:نیا|نئی|نئے)\s+)?(?:کام|ٹاسک|ٹو\s*ڈو)"
+_NEW_TASK_UR = r"(?:ایک\s+)?(?:(?:نیا|نئی|نئے)\s+)?(?:کام|ٹاسک|ٹو\s*ڈو)"
 _ADD_VERB_UR = r"(?:شامل|درج|ایڈ|داخل)\s*" + _KAR
-# "کام: X", "نیا کام شامل کرو: X", "شامل کرو - X": the title follows the command
+# "کام: X", "نیا کام شامل کرو: X", "شامل کرو - X", "کام شامل کرو کہ X": the title follows the
+# command; a polite word and a priority may come first ("براہ کرم فوری کام شامل کرو: X") and the
+# priority stays in the text for the priority pass
 _CREATE_PREFIX_UR = re.compile(
-    rf"^\s*(?:{_NEW_TASK_UR}\s*:|(?:{_NEW_TASK_UR}\s+)?{_ADD_VERB_UR}\s*[:,\-–—])\s*"
+    r"^\s*(?:(?:براہ\s+کرم|پلیز|مہربانی\s+(?:کر\s+کے|کرکے)|ذرا)\s*,?\s+)?"
+    r"(?P<prio>(?:" + ur.alt(ur.PRIORITY_WORDS) + r")\s+)?"
+    rf"(?:{_NEW_TASK_UR}\s*:|(?:{_NEW_TASK_UR}\s+)?{_ADD_VERB_UR}(?:\s*[:,\-–—]|\s+کہ(?!\w)))\s*"
 )
 _ME_UR = re.compile(r"^\s*(?:مجھے|میں\s+نے)\s+")
 _LIST_UR = re.compile(
@@ -364,7 +388,9 @@ def match_intent(doc: Doc, language: str, clock: Clock | None = None) -> IntentH
     text = doc.text
     if language == "ur":
         if m := _CREATE_PREFIX_UR.match(text):
-            doc.take_match(m)
+            doc.take(m.start(), m.start("prio") if m["prio"] else m.end())
+            if m["prio"]:
+                doc.take(m.end("prio"), m.end())
             return IntentHit(Intent.CREATE_TASK)
         if found := _match_ur(text, text, clock):
             return _hit(doc, *found, language)

@@ -86,6 +86,7 @@ _STATUS_ALL = re.compile(
 )
 _STATUS_DONE = re.compile(
     r"\b(?<!not\s)(?:completed|complete|done|finished|closed|checked\s+off|ticked\s+off|accomplished)\b"
+    r"|\bdid\s+(?:i|we)\s+(?:(?:get|got)\s+)?(?:finish|do|tick\s+off|check\s+off)\b"
     r"|(?<!\w)(?:مکمل\s+(?:شدہ|کیے\s+(?:گئے|ہوئے)|ہونے\s+والے|ہو\s+چکے|ہوئے)|ختم\s+شدہ|مکمل|نمٹائے\s+گئے)(?!\w)",
     re.I,
 )

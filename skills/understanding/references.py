@@ -35,15 +35,20 @@ _LEAD_EN = re.compile(
     re.I,
 )
 _TRAIL_EN = re.compile(
-    r"(?:\s*\b(?:task|tasks|todo|to-do|item|one|reminder|entry|to|on|for|with|as|from|of|at|by|in|and|the|please|too|now)\b)+\s*$",
+    r"(?:\s*\b(?:task|tasks|todo|to-do|item|one|reminder|entry|thing|to|on|for|with|as|from|of|at|by|in|and|the|please|too|now)\b)+\s*$",
     re.I,
+)
+# "remove milk from my list": where the task lives is not part of its name
+_ON_LIST_EN = re.compile(
+    r"\s+(?:from|off|on|in)\s+(?:my|the)\s+(?:(?:todo|to-do|task|shopping|grocery)\s+)?list$", re.I
 )
 _CALLED_EN = re.compile(r"^(?:task|one|item)?\s*(?:called|named|titled|about|saying)\s+", re.I)
 _TRAIL_UR = re.compile(
-    r"(?:\s*(?<!\w)(?:(?:کے|کی)\s+(?:بارے(?:\s+میں)?|متعلق|بابت|حوالے\s+سے)|(?:والا|والے|والی)(?:\s+(?:کام|ٹاسک|یاد\s+دہانی))?|کا\s+کام|کے\s+کام|کام|ٹاسک|کو|کا|کی|کے|سے|پر|میں|تک|نے|بھی|اب|اور)(?!\w))+\s*$"
+    r"(?:\s*(?<!\w)(?:(?:کے|کی)\s+(?:بارے(?:\s+میں)?|متعلق|بابت|حوالے\s+سے)|(?:والا|والے|والی)(?:\s+(?:کام|ٹاسک|یاد\s+دہانی))?|کے\s+(?:لیے|لئے)|کا\s+کام|کے\s+کام|کام|ٹاسک|کو|کا|کی|کے|سے|پر|میں|تک|نے|بھی|اب|اور)(?!\w))+\s*$"
 )
+# a polite opener ("براہ کرم") is not part of the task's name
 _LEAD_UR = re.compile(
-    r"^(?:(?:میرا|میرے|میری|اپنا|اپنے|اپنی|کو|کا|کی|کے|سے|پر|میں|اور|بھی)(?!\w)\s*)+"
+    r"^(?:(?:براہ\s+کرم|پلیز|مہربانی\s+(?:کر\s+کے|کرکے)|ذرا|میرا|میرے|میری|اپنا|اپنے|اپنی|کو|کا|کی|کے|سے|پر|میں|اور|بھی)(?!\w)\s*)+"
 )
 _PUNCT = " \t,.;:!?-–—()[]{}"
 
@@ -55,6 +60,7 @@ def clean_target(text: str, language: str) -> str:
             text = _TRAIL_UR.sub("", _LEAD_UR.sub("", text)).strip(_PUNCT)
         return text
     for _ in range(2):
+        text = _ON_LIST_EN.sub("", text)
         text = _CALLED_EN.sub("", _TRAIL_EN.sub("", _LEAD_EN.sub("", text))).strip(_PUNCT)
     return text
 

@@ -57,6 +57,19 @@ _EN_AT = re.compile(
 )
 _EN_CLOCK = re.compile(rf"(?:\b{_PREP})?(?<![\w:/.]){_H}:(?P<m>[0-5]\d)(?![\w:/])", re.I)
 _EN_OCLOCK = re.compile(rf"(?:\b{_PREP})?\b{_H}\s*o'?clock\b", re.I)
+# "half past 6", "quarter past nine", "quarter to 5", "at 20 past 4" (a bare "5 to 10" is a
+# range, so a number of minutes needs "at" or "minutes"): the clock reading first, then
+# the am/pm rule (as for Urdu "پونے 5"), so "quarter to 5" = 16:45
+_EN_HOUR_WORDS = {
+    k: v for k, v in en.NUMBER_WORDS.items() if v <= 12 and k.isalpha() and len(k) > 2
+}
+_EN_PAST = re.compile(
+    rf"(?:\b(?:at|around|by|@)\s*)?\b(?P<q>half|(?:a\s+)?quarter|[1-5]?\d\s+min(?:ute)?s?"
+    rf"|(?<=at\s)[1-5]?\d|(?<=@)[1-5]?\d)"
+    rf"\s+(?P<rel>past|after|to|till|before)\s+(?P<h>1[0-2]|0?[1-9]|{en.alt(_EN_HOUR_WORDS)})"
+    rf"(?:\s*{_AMPM}|(?![\w:]))",
+    re.I,
+)
 _EN_NAMED = re.compile(r"(?:\b(?:at|by|around)\s+)?\b(?P<w>noon|midday|midnight)\b", re.I)
 _DATEWORD_BEFORE = re.compile(
     r"(?:\b(?:tomorrow|today|tmrw|tmr|day|weekend|"
@@ -104,6 +117,17 @@ def _hm(m: re.Match[str], words: dict[str, int] | None = None) -> tuple[int, int
         else:
             minute = delta
     return hour, minute
+
+
+def _past(m: re.Match[str]) -> tuple[int, int]:
+    """(hour, minute) on a 12-hour dial for "half past 6", "quarter to 5", "10 past 4"."""
+    raw = m.group("h").lower()
+    hour = int(raw) if raw.isdigit() else _EN_HOUR_WORDS[raw]
+    q = " ".join(m.group("q").lower().split())
+    minutes = 30 if q == "half" else 15 if q.endswith("quarter") else int(q.split()[0])
+    if m.group("rel").lower() in ("to", "till", "before"):
+        return (hour - 1) % 12 or 12, 60 - minutes
+    return hour, minutes
 
 
 def _take_part(doc: Doc, language: str) -> tuple[str, int, str, int, int] | None:
@@ -162,6 +186,11 @@ def take_time(doc: Doc, language: str, part_hint: str | None = None) -> TimeHit 
         elif hm := _UR_CLOCK.search(doc.text):
             hour, minute = _hm(hm)
             doc.take_match(hm)
+    if hour is None and (m := _EN_PAST.search(doc.text)):
+        hour, minute = _past(m)
+        if m.group("mer"):
+            explicit_mer = "am" if m.group("mer").lower() == "a" else "pm"
+        doc.take_match(m)
     if (
         hour is None and part and part[4] and language == "en"
     ):  # "5 in the morning", "at 10 at night"
