@@ -29,7 +29,10 @@ class Services:
         if not settings.database_url:
             raise RuntimeError("DATABASE_URL is not set (todo-agent up sets it for you)")
         pool = await create_pool(
-            settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+            settings.database_url,
+            min_size=settings.db_pool_min,
+            max_size=settings.db_pool_max,
+            stateless=True,  # the API's queries keep no session state (migrate unlocks itself)
         )
         async with pool.acquire() as conn:
             await migrate(conn)
