@@ -24,7 +24,7 @@ from domain.events import EventType, Topic
 from domain.recurrence import next_occurrence, occurrences
 from domain.store import Meta, Outbox
 from domain.timezones import zone
-from graph import plans
+from graph import plans, policy
 from graph.context import Context
 from graph.references import pick, resolve
 from graph.replies import due_suffix, minutes_phrase, say, task_lines, when
@@ -190,6 +190,9 @@ class Orchestrator:
         def stop(reply: str, outcome: str = "rejected") -> Command:
             return Command(goto="audit", update={"reply": reply, "outcome": outcome})
 
+        # The policy says whether to act, answer, ask or confirm; the rest of this node finds
+        # which question to ask and what the action is.
+        planned = policy.planned_outcome(u, ctx.clarify_threshold)
         if u.intent in (Intent.HELP, Intent.UNKNOWN):
             key = "help" if u.intent is Intent.HELP else "unknown"
             return stop(say(lang, key), "answered")
@@ -203,7 +206,7 @@ class Orchestrator:
             if "when" in u.missing:
                 return ask(_question("when", say(lang, "ask_when")))
             plan = {"op": "create", "understanding": u.model_dump(mode="json")}
-            if u.confidence < ctx.clarify_threshold:
+            if planned == "clarify":  # nothing missing: too unsure to add it unasked
                 text = say(lang, "ask_confirm_create", title=u.task.title)
                 return ask(_question("confirm", text, plan=plan))
             return Command(goto="execute", update={"plan": plan})
@@ -229,8 +232,9 @@ class Orchestrator:
             Intent.SET_REMINDER: "set_reminder",
         }[u.intent]  # fmt: skip
         plan = {"op": op, "task": target, "understanding": u.model_dump(mode="json")}
-        if u.confidence < ctx.clarify_threshold and not state.get("plan"):
-            # Too unsure to change a task on our own: say what we would do and let them confirm.
+        if planned == "clarify" and not state.get("plan"):
+            # Too unsure to change a task on our own: say what we would do and let them confirm
+            # (unless they just picked the task themselves).
             text = say(lang, f"ask_confirm_{op}", title=target["title"])
             return ask(_question("confirm", text, plan=plan))
         return Command(goto="execute", update={"plan": plan})
@@ -506,9 +510,8 @@ class Orchestrator:
         return Command(goto="clarify" if pending else "respond")
 
     async def respond(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        # A question never gets here: it ends the run at the clarify node's interrupt.
         lang = _lang(state, runtime.context)
-        if state.get("outcome") == "clarify" and state.get("question"):
-            return {"reply": state["question"]["text"], "language": lang}
         return {"reply": state.get("reply") or say(lang, "unknown"), "language": lang}
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
@@ -24,9 +25,11 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from domain.recurrence import first_n_local
+from runtime.settings import Settings
 from skills.understanding import Intent, ParseContext, TaskRef, UnderstandingUnavailable
 from skills.understanding.factory import make_understander
 from skills.understanding.ollama import OllamaUnderstander, Spans
+from tests.conftest import register, serve_api
 
 pytestmark = pytest.mark.contract
 
@@ -257,3 +260,40 @@ def test_factory_names() -> None:
     assert isinstance(make_understander("rules", **kwargs), RulesUnderstander)
     with pytest.raises(ValueError, match="unknown understanding backend"):
         make_understander("gpt", **kwargs)
+
+
+async def test_chat_over_http_on_the_ollama_backend_confirms_when_the_model_is_unsure(
+    fake: FakeOllama, fake_ollama: tuple[FakeOllama, str], settings: Settings
+) -> None:
+    """The whole turn through the API with NLU_BACKEND=ollama: a confident create acts; an
+    unsure delete is put to the user first, and goes ahead on their yes."""
+    _, url = fake_ollama
+    llm = settings.model_copy(
+        update={"nlu_backend": "ollama", "ollama_base_url": url, "ollama_model": MODEL}
+    )
+    async with serve_api(llm) as base, httpx.AsyncClient(base_url=base, timeout=30) as client:
+        user = await register(client)
+
+        async def say(message: str, conversation: str | None = None) -> dict:
+            body = {
+                "message": message,
+                **({"conversation_id": conversation} if conversation else {}),
+            }
+            r = await user.request("POST", "/v1/chat", json=body)
+            assert r.status_code == 200, r.text
+            return r.json()
+
+        fake.answer = {"intent": "create_task", "confidence": 0.95, "title": "buy milk"}
+        created = await say("add buy milk")
+        assert created["actions"][0]["action"] == "created"
+
+        fake.answer = {"intent": "delete_task", "confidence": 0.4, "target": "milk"}
+        asked = await say("milk... gone?", created["conversation_id"])
+        assert asked["awaiting_reply"] is True
+        assert asked["reply"] == "Delete “buy milk”? (yes/no)"
+        assert (await user.request("GET", "/v1/tasks")).json()["items"] != []
+
+        done = await say("yes", created["conversation_id"])
+        assert done["actions"][0]["action"] == "deleted"
+        assert (await user.request("GET", "/v1/tasks")).json()["items"] == []
+    assert all(body["model"] == MODEL for body in fake.requests)
