@@ -51,7 +51,11 @@ class OutboxBatch:
     def reminders(self, before: Task | None, after: Task | None) -> None:
         old = reminder_schedule(before) if before and before.status is Status.OPEN else []
         new = reminder_schedule(after) if after and after.status is Status.OPEN else []
-        if old == new:
+        # A rename keeps the moments but changes what the reminder says: schedule it again.
+        renamed = (
+            bool(new) and before is not None and after is not None and (before.title != after.title)
+        )
+        if old == new and not renamed:
             return
         task = after or before
         assert task is not None

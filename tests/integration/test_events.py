@@ -66,14 +66,17 @@ async def test_changes_reach_kafka_in_order_with_the_envelope(
     assert [e["id"] for e in updates] != [e["id"] for e in events]
     assert [e["type"] for e in updates] == [e["type"] for e in events]
 
-    reminders = await collect(bootstrap, Topic.REMINDERS, user_id=alice.id, count=4)
+    reminders = await collect(bootstrap, Topic.REMINDERS, user_id=alice.id, count=5)
     assert [e["type"] for e in reminders] == [
         "reminder.scheduled",  # created
+        "reminder.scheduled",  # renamed: same moment, new words
         "reminder.cancelled",  # completed
         "reminder.scheduled",  # reopened
         "reminder.cancelled",  # deleted
     ]
     assert reminders[0]["data"]["reminders"][0]["fire_at"] == "2026-12-03T09:00:00+00:00"
+    assert [e["data"].get("title") for e in reminders[:2]] == ["Dentist", "Dentist (moved)"]
+    assert reminders[1]["data"]["reminders"] == reminders[0]["data"]["reminders"]
 
 
 async def test_moving_the_due_time_moves_the_reminder(alice: User, relay, bootstrap) -> None:
