@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Gauge
@@ -71,8 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _verifier(services_ref: dict[str, Services]):
-    def verify(token: str):
-        return services_ref["services"].tokens.verify(token)
+def _verifier(services_ref: dict[str, Services]) -> Callable[[str], Awaitable[uuid.UUID]]:
+    async def verify(token: str) -> uuid.UUID:
+        return await services_ref["services"].tokens.verify(token)
 
     return verify

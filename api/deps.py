@@ -42,7 +42,7 @@ async def current_user(
             "Send 'Authorization: Bearer <token>'; get a token from /v1/auth/login."
         )
     try:
-        user_id = services.tokens.verify(credentials.credentials)
+        user_id = await services.tokens.verify(credentials.credentials)
         return await _cached_user(services, user_id)
     except InvalidToken as exc:
         raise _unauthorized(str(exc)) from exc

@@ -60,11 +60,15 @@ class TokenIssuer:
         }
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
-    def verify(self, token: str) -> uuid.UUID:
+    async def verify(self, token: str) -> uuid.UUID:
         cached = _verified.get(token)
         if cached is not None and cached[1] > time.time():
             return cached[0]
-        user_id, expires = self._verify(token)
+        if self.jwks_url:
+            # Fetching the issuer's key set is blocking HTTP (PyJWKClient): keep it off the loop.
+            user_id, expires = await asyncio.to_thread(self._verify, token)
+        else:
+            user_id, expires = self._verify(token)
         if len(_verified) > 50_000:
             _verified.clear()
         _verified[token] = (user_id, expires)

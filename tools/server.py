@@ -36,7 +36,7 @@ from domain.store import InvalidCursor, Meta, StoreError, TaskStore, UserStore
 USER_META_KEY = "todo/user"
 CORRELATION_META_KEY = "todo/correlation"
 
-TokenCheck = Callable[[str], uuid.UUID]
+TokenCheck = Callable[[str], Awaitable[uuid.UUID]]
 
 
 class JwtTokenVerifier:
@@ -47,7 +47,7 @@ class JwtTokenVerifier:
 
     async def verify_token(self, token: str) -> AccessToken | None:
         try:
-            user_id = self._verify(token)
+            user_id = await self._verify(token)
         except Exception:
             return None
         return AccessToken(token=token, client_id=str(user_id), subject=str(user_id), scopes=[])

@@ -186,7 +186,7 @@ async def live(
     try:
         if raw is None:
             raise InvalidToken("no token")
-        user_id: uuid.UUID = services.tokens.verify(raw)
+        user_id: uuid.UUID = await services.tokens.verify(raw)
         await services.users.get(user_id)
     except (InvalidToken, NotFound):
         # Closing before accepting answers the handshake with 403: no socket for strangers.
