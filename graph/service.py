@@ -125,6 +125,15 @@ class ChatService:
             result = await self._finish(conversation.id, message, final)
             yield "result", _result_json(result)
 
+    async def forget(self, user: User, conversation_id: uuid.UUID) -> None:
+        """Delete a conversation: its messages and its graph thread's checkpoints (the
+        checkpointer keeps no TTL of its own, so this is also how old threads are dropped)."""
+        async with self._lock(conversation_id):
+            await self.conversations.delete(user.id, conversation_id)
+            if self.graph.checkpointer is not None:
+                await self.graph.checkpointer.adelete_thread(str(conversation_id))
+            self._locks.pop(conversation_id, None)
+
     async def _finish(
         self, conversation_id: uuid.UUID, message: str, out: dict[str, Any]
     ) -> ChatResult:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -106,3 +106,15 @@ async def messages(
 ) -> list[MessageOut]:
     found = await ConversationStore(services.pool).messages(user.id, conversation_id)
     return [MessageOut(**m.model_dump()) for m in found]
+
+
+@router.delete(
+    "/conversations/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)  # fmt: skip
+async def delete_conversation(
+    conversation_id: uuid.UUID, user: CurrentUser, service: ChatDep
+) -> Response:
+    """Forget a conversation: its messages and the assistant's memory of it."""
+    await service.forget(user, conversation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

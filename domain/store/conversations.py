@@ -98,3 +98,13 @@ class ConversationStore:
             limit,
         )
         return [Message.model_validate(dict(r)) for r in rows]
+
+    async def delete(self, owner_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        """Forget the conversation and its messages (the caller forgets its graph thread)."""
+        status = await self.pool.execute(
+            "DELETE FROM app.conversations WHERE id = $1 AND owner_id = $2",
+            conversation_id,
+            owner_id,
+        )
+        if status.endswith(" 0"):
+            raise NotFound(f"there is no conversation {conversation_id}")

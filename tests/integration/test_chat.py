@@ -254,3 +254,25 @@ async def test_bulk_changes_reach_past_the_first_page(http: httpx.AsyncClient) -
     done = await say(user, "yes", asked["conversation_id"])
     assert len(done["actions"]) == 205
     assert (await user.request("GET", "/v1/tasks")).json()["items"] == []  # every status
+
+
+async def test_a_conversation_can_be_forgotten_by_its_owner_only(
+    alice: User, bob: User, pool
+) -> None:
+    asked = await say(alice, "add a task for tomorrow")  # leaves a question pending too
+    conv = asked["conversation_id"]
+    assert await pool.fetchval("SELECT count(*) FROM checkpoints WHERE thread_id = $1", conv)
+
+    r = await bob.request("DELETE", f"/v1/conversations/{conv}")
+    assert r.status_code == 404
+    r = await alice.request("DELETE", f"/v1/conversations/{conv}")
+    assert r.status_code == 204
+
+    assert (await alice.request("GET", "/v1/conversations")).json() == []
+    r = await alice.request("GET", f"/v1/conversations/{conv}/messages")
+    assert r.status_code == 404
+    for table in ("checkpoints", "checkpoint_writes", "checkpoint_blobs"):
+        n = await pool.fetchval(f"SELECT count(*) FROM {table} WHERE thread_id = $1", conv)
+        assert n == 0, table
+    again = await say(alice, "add water the plants")  # a new conversation works as before
+    assert again["conversation_id"] != conv
