@@ -31,6 +31,9 @@ class ConsumerSettings(BaseSettings):
     claim_batch: int = Field(default=200, ge=1)
     claim_lease_s: float = Field(default=120.0, gt=0, description="a lapsed claim is retried")
     webhook_timeout_s: float = 5.0
+    # Webhooks to loopback or private addresses are refused (SSRF); allow them only where every
+    # user is trusted (local development, tests).
+    webhook_allow_private_networks: bool = False
     smtp_timeout_s: float = 10.0
 
     def group_id(self, name: str) -> str:

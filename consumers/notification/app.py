@@ -33,7 +33,9 @@ class NotificationApp:
         self._http = httpx.AsyncClient(timeout=rt.consumer.webhook_timeout_s)
         channels = {
             "email": EmailChannel(rt.settings, rt.consumer.smtp_timeout_s),
-            "webhook": WebhookChannel(self._http),
+            "webhook": WebhookChannel(
+                self._http, allow_private=rt.consumer.webhook_allow_private_networks
+            ),
         }
         deliverer = Deliverer(rt.pool, channels, rt.consumer, DeliveryMetrics(rt.registry))
         self.scheduler = Scheduler(rt.pool, deliverer, rt.consumer)

@@ -6,6 +6,8 @@ channel is the `reminder.fired` event, written with the delivery's outcome (see 
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import re
 import uuid
 from dataclasses import dataclass
@@ -103,15 +105,38 @@ class EmailChannel:
             raise ChannelError(f"SMTP: {exc}") from exc
 
 
+async def _public_only(url: str) -> None:
+    """Refuse a webhook whose host resolves to a loopback, private, link-local or otherwise
+    non-public address: a user-chosen URL must not reach into our own network (SSRF)."""
+    parts = httpx.URL(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(parts.host, port)
+    except OSError as exc:
+        raise ChannelError(f"webhook: cannot resolve {parts.host}: {exc}") from exc
+    for *_, sockaddr in infos:
+        address = ipaddress.ip_address(sockaddr[0])
+        if not address.is_global:
+            raise ChannelError(
+                f"webhook: {parts.host} resolves to {address}, which is not a public address"
+            )
+
+
 class WebhookChannel:
     name = "webhook"
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, allow_private: bool = False) -> None:
         self.client = client
+        # Only for tests and closed networks (CONSUMER_WEBHOOK_ALLOW_PRIVATE_NETWORKS).
+        self.allow_private = allow_private
 
     async def send(self, reminder: DueReminder, to: Recipient) -> None:
         if not to.webhook_url:
             raise ChannelError("webhook channel chosen but no webhook_url set")
+        if not self.allow_private:
+            # Checked at each send, not when the URL is saved: DNS answers change. (A host that
+            # changes its answer between this check and the connection is not caught.)
+            await _public_only(to.webhook_url)
         payload = {
             "type": "reminder",
             "reminder_id": str(reminder.reminder_id),

@@ -68,6 +68,7 @@ def consumer_settings(**overrides: Any) -> ConsumerSettings:
         "heartbeat_interval_ms": 300,
         "backoff_s": 0.05,
         "delivery_backoff_s": 0.05,
+        "webhook_allow_private_networks": True,  # the test's webhook listens on loopback
         "_env_file": None,
         **overrides,
     }
