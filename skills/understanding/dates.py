@@ -243,6 +243,13 @@ _SUF_UR = r"(?:\s+(?:کو|تک|پر|سے\s+پہلے|کے\s+لیے|کے\s+لئے)
 _WD_UR = ur.alt(ur.WEEKDAYS)
 _MONTH_UR = ur.alt(ur.MONTHS)
 _MOD_UR = r"(?:(?P<mod>اس|اگلے|اگلی|آئندہ|آنے\s+والے)\s+)?"
+# "جمعہ کی نماز" (Friday prayer), "اتوار کا بازار" (Sunday market): a weekday + genitive + noun
+# names a thing and stays in the title; before a part of the day ("جمعہ کی شام") or the list word
+# ("جمعہ کے کام دکھاؤ": Friday's tasks) it is a date
+# (exactly one space before the noun: a time already taken leaves a run of blanks there)
+_NOT_NOUN_MODIFIER_UR = (
+    r"(?!\s+(?:کا|کی|کے) (?=\w)(?!(?:صبح|شام|رات|دوپہر|سہ\s*پہر|دن|روز|کام|کاموں|ٹاسک)(?!\w)))"
+)
 
 
 def _wd_ur(m: re.Match[str], today: date) -> date | None:
@@ -298,7 +305,9 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
         ),
     ),
     (
-        re.compile(rf"(?<!\w){_MOD_UR}(?P<wd>{_WD_UR})(?!\w)(?:\s+کے\s+دن)?{_SUF_UR}"),
+        re.compile(
+            rf"(?<!\w){_MOD_UR}(?P<wd>{_WD_UR})(?!\w){_NOT_NOUN_MODIFIER_UR}(?:\s+کے\s+(?:دن|روز))?{_SUF_UR}"
+        ),
         _wd_ur,
     ),
     (

@@ -106,19 +106,37 @@ _SETS_PRIORITY_EN = re.compile(
     r"\b(?:" + en.alt(en.PRIORITY_WORDS) + r"|priority|p[1-4])\b|(?<![\w#])#\w", re.I
 )
 
+_GREET_EN = (
+    r"(?:hi|hello|hey|hiya|howdy|yo|salam|assalam[ u]*o?\s*alaikum"
+    r"|good\s+(?:morning|afternoon|evening)|how\s+are\s+(?:you|u)(?:\s+doing)?|how'?s\s+it\s+going"
+    r"|what'?s\s+up|wh?at\s+up|sup)(?:\s+there)?"
+)
+_GREET_UR = (
+    r"(?:السلام\s+علیکم|اسلام\s+علیکم|سلام|ہیلو|ہائے|آداب|صبح\s+بخیر"
+    r"|(?:(?:آپ|تم)\s+)?(?:کیا\s+حال(?:\s+چال)?\s+(?:ہے|ہیں)|کیسے\s+(?:ہو|ہیں)|کیسی\s+(?:ہو|ہیں)))"
+)
+# "make", "put", "plan", "log" are everyday to-dos ("plan the week", "make dinner", "put the bins
+# out"); they are command words only before a task noun or a colon ("make a task: ...", "log: ...")
+_TASK_NOUN_AHEAD = (
+    r"(?=(?:\s+(?:a|an|new|the|another|one))*\s+(?:task|todo|to-do|item|entry|reminder)s?\b|\s*:)"
+)
+# "make it urgent", "make the report p1", "make it repeat every monday": "make" changes a task when
+# a pronoun follows it or the message sets a priority, tag or repetition; else it is a to-do
+_MAKE_CHANGES = re.compile(
+    r"\bmake\s+(?:it|that|this|them|those|these)\b|"
+    + _SETS_PRIORITY_EN.pattern
+    + r"|\b(?:repeat|recur|recurring|daily|weekly|monthly|yearly|every)\b",
+    re.I,
+)
+
 _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.HELP,
         r"(?:(?:i\s+)?need\s+(?:some\s+)?help|help(?:\s+(?:me|please|pls))?|\?+|what\s+can\s+you\s+do|what\s+do\s+you\s+do|how\s+(?:do|does|can)\s+(?:i|you|this|it)\b.*"
         r"|how\s+to\s+use.*|commands|usage|menu|instructions)\W*$",
     ),
-    _en(
-        Intent.HELP,
-        r"(?:hi|hello|hey|hiya|howdy|yo|salam|assalam[ u]*o?\s*alaikum"
-        r"|good\s+(?:morning|afternoon|evening)|how\s+are\s+(?:you|u)(?:\s+doing)?|how'?s\s+it\s+going"
-        r"|what'?s\s+up|wh?at\s+up|sup)(?:\s+there)?\W*$",
-        confidence=0.8,
-    ),
+    # greetings may come in a chain ("hello, how are you?"): small talk all the same
+    _en(Intent.HELP, rf"{_GREET_EN}(?:\W+{_GREET_EN})*\W*$", confidence=0.8),
     _en(
         Intent.SET_REMINDER,
         r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?!\s+to\b)|(?:set|add|create|schedule|put)\s+(?:a\s+|an\s+|the\s+)?reminder(?!\s+to\b)|reminder)"
@@ -171,8 +189,11 @@ _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.UPDATE_TASK,
         r"(?:move|reschedule|re-schedule|postpone|push(?:\s+back)?|shift|defer|delay|bump|change|update|edit|modify|"
-        r"set|make|tag|label|prioriti[sz]e|deprioriti[sz]e|snooze|switch)\b(?!\s+(?:a|an|new)\b)",
+        r"set|tag|label|prioriti[sz]e|deprioriti[sz]e|snooze|switch"
+        # "bring the call forward": with "forward" these everyday verbs move a task earlier
+        r"|(?:bring|pull)(?=(?:\s+\S+){1,5}\s+forward\b))\b(?!\s+(?:a|an|new)\b)",
     ),
+    _en(Intent.UPDATE_TASK, r"make\b(?!\s+(?:a|an|new)\b)", needs=_MAKE_CHANGES),
     _en(
         Intent.QUERY_TASKS,
         r"(?:show|list|display|view|what|what'?s|whats|which|how\s+many|do\s+i\s+have|have\s+i\s+got|is\s+there|are\s+there|any|anything|"
@@ -190,7 +211,9 @@ _RULES_EN: tuple[_Rule, ...] = (
     ),
     _en(
         Intent.CREATE_TASK,
-        r"(?:add|create|make|new|put|schedule|plan|note(?:\s+down)?|jot(?:\s+down)?|write\s+down|insert|log|todo|to-do|task|"
+        r"(?:add|create|new|schedule|(?:make|put|plan|log)"
+        + _TASK_NOUN_AHEAD
+        + r"|note(?:\s+down)?|jot(?:\s+down)?|write\s+down|insert|todo|to-do|task|"
         r"remember\s+to|don'?t\s+forget\s+to|i\s+(?:need|have|must|should|gotta|got)\s+to|i\s+must|need\s+to|have\s+to|"
         r"gotta|must)\b(?:\s+(?:a|an|new|the|another|one)\b)*"
         r"(?:\s+(?:task|todo|to-do|item|entry|reminder)s?(?:\s*(?::|-|to|for|called|named|titled|that\s+says)\b|\s*:)?)?\s*:?",
@@ -208,11 +231,7 @@ _RULES_UR: tuple[_Rule, ...] = (
     ),
     _Rule(
         Intent.HELP,
-        re.compile(
-            r"^\s*(?:السلام\s+علیکم|اسلام\s+علیکم|سلام|ہیلو|ہائے|آداب|صبح\s+بخیر"
-            r"|(?:(?:آپ|تم)\s+)?(?:کیا\s+حال(?:\s+چال)?\s+(?:ہے|ہیں)|کیسے\s+(?:ہو|ہیں)|کیسی\s+(?:ہو|ہیں)))"
-            r"\s*[.!?]*\s*$"
-        ),
+        re.compile(rf"^\s*{_GREET_UR}(?:\s*[،,.!?]*\s*{_GREET_UR})*\s*[.!?؟]*\s*$"),
         confidence=0.8,
     ),
     _ur(

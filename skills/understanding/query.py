@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from . import lexicon_en as en
 from .dates import end_of_month, next_weekday, take_date
 from .doc import Clock, Doc
+from .references import clean_target
 from .types import QuerySpec
 
 _Range = tuple[date | None, date | None]
@@ -148,8 +149,15 @@ def take_query(
     if m := _ABOUT.search(doc.text):
         candidate = (m["x"] or m["xu"] or "").strip(" ?.!,")
         if _NOISE.sub(" ", candidate).strip():
-            text = _NOISE.sub(" ", candidate).strip() if language == "ur" else candidate
-            text = " ".join(text.split())
+            # the words name a task as a target does: "about the wedding" searches "wedding"
+            text = (
+                _NOISE.sub(" ", candidate).strip()
+                if language == "ur"
+                else clean_target(candidate, "en")
+            )
+            text = " ".join(text.split()) or None
+            # taken, so "tasks about the wedding" (no verb) is left with only list words
+            doc.take_match(m)
     return QuerySpec(
         status=status, tag=tag, priority=priority, due_from=due_from, due_to=due_to, text=text
     )

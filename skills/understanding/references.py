@@ -34,8 +34,10 @@ _LEAD_EN = re.compile(
     r"^(?:(?:the|my|a|an|our|that|this|to|on|for|with|from|of|at|by|about|regarding|task|todo|item)\b\s*)+",
     re.I,
 )
+# "push the report back", "bring the call forward": a trailing verb particle is not in the name
 _TRAIL_EN = re.compile(
-    r"(?:\s*\b(?:task|tasks|todo|to-do|item|one|reminder|entry|thing|to|on|for|with|as|from|of|at|by|in|and|the|please|too|now)\b)+\s*$",
+    r"(?:\s*\b(?:task|tasks|todo|to-do|item|one|reminder|entry|thing|to|on|for|with|as|from|of|at|by|in|and|the|please|too|now"
+    r"|back|forward|ahead)\b)+\s*$",
     re.I,
 )
 # "remove milk from my list": where the task lives is not part of its name
@@ -65,8 +67,16 @@ def clean_target(text: str, language: str) -> str:
     return text
 
 
+# "push it back", "move that up", "bring it forward": the particle belongs to the verb, not the task
+_PARTICLE_EN = re.compile(
+    r"\s+(?:back|up|forward|ahead|off|over|along|down)(?:\s+(?:to|until|till|for|on|at|by))?$"
+)
+
+
 def is_pronoun(text: str, language: str) -> bool:
     key = " ".join(text.lower().strip(_PUNCT).split())
+    if language == "en":
+        key = _PARTICLE_EN.sub("", key)
     return key in _PRONOUNS_UR if language == "ur" else key in _PRONOUNS_EN
 
 
