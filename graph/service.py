@@ -70,7 +70,19 @@ class ChatService:
         payload: Any = (
             Command(resume=message) if conversation.awaiting_reply else {"message": message}
         )
-        config = {"configurable": {"thread_id": str(conversation.id)}}
+        # Run name, tags and metadata are what a LangSmith trace (LANGSMITH_TRACING=true) is
+        # found by: one conversation's turns, one request's correlation id.
+        config = {
+            "configurable": {"thread_id": str(conversation.id)},
+            "run_name": "chat_turn",
+            "tags": [f"nlu:{self.settings.nlu_backend}", f"locale:{user.locale}"],
+            "metadata": {
+                "conversation_id": str(conversation.id),
+                "user_id": str(user.id),
+                "correlation_id": correlation_id,
+                "resumed": conversation.awaiting_reply,
+            },
+        }
         options = {
             "context": self._context(user, conversation.id, correlation_id, now),
             "durability": DURABILITY,
