@@ -88,6 +88,13 @@ class UserPatchIn(BaseModel):
     )
     webhook_url: HttpUrl | None = Field(default=None, description="POSTed each reminder as JSON")
 
+    @model_validator(mode="after")
+    def _only_the_webhook_can_be_cleared(self) -> UserPatchIn:
+        for name in ("timezone", "locale", "reminder_channels"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null; leave it out to keep it as it is")
+        return self
+
     def to_domain(self) -> UserPatch:
         values = self.model_dump(include=self.model_fields_set)
         if self.webhook_url is not None:

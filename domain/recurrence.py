@@ -146,6 +146,10 @@ def validate_rrule(rrule: str) -> str:
     if "FREQ=" not in body.upper():
         raise InvalidRecurrence(f"an RRULE needs FREQ: {rrule!r}")
     rule = _rule(body, _ANCHOR)
+    if rule._freq in (du.MINUTELY, du.SECONDLY):
+        # No to-do repeats by the minute, and these are the rules whose search for a first
+        # occurrence the horizon cannot bound cheaply (seconds of CPU with time filters).
+        raise InvalidRecurrence(f"a task repeats at most hourly: {rrule!r}")
     # Refused here, a rule that never matches cannot make any later expansion scan for nothing.
     if next(_bounded(_rule(_without_end(body), _ANCHOR)), None) is None:
         years = HORIZON_YEARS.get(rule._freq, DEFAULT_HORIZON_YEARS)

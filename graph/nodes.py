@@ -151,7 +151,7 @@ class Orchestrator:
         return Command(
             goto=skill,
             update={"understanding": u.model_dump(mode="json"), "skill": skill,
-                    "language": u.language},
+                    "skill_result": None, "language": u.language},
         )  # fmt: skip
 
     def skill_node(self, name: str) -> Callable[[State, Runtime[Context]], Awaitable[dict]]:
@@ -257,11 +257,15 @@ class Orchestrator:
                 return None, Command(goto="audit", update=update)
             return tasks, None
         if ref.pronoun or (not ref.text and state.get("last_task_id")):
-            last = state.get("last_task_id")
-            if last:
-                for task in await self._tasks(ctx, "all"):
-                    if task["id"] == last:
-                        return task, None
+            if last := state.get("last_task_id"):
+                deps = await self._deps()
+                try:
+                    task = await deps.toolbox.call(
+                        "get_task", {"task_id": last}, CallBinding(ctx.user_id)
+                    )
+                    return task, None
+                except ToolFailed:  # deleted since (through another client)
+                    pass
             return None, _question("target", say(lang, "no_last"))
         if not ref.text:
             return None, _question("target", say(lang, "ask_target"))

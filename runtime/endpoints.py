@@ -60,6 +60,9 @@ def database_url(settings: Settings) -> Iterator[str]:
         yield found["database_url"]
         return
     server = EmbeddedPostgres(settings.data_dir)
+    if server.running_elsewhere():  # e.g. an `up` of a version that published no endpoints
+        yield server.url  # theirs: used, never stopped
+        return
     url = server.start()
     try:
         yield url

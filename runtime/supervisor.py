@@ -91,6 +91,7 @@ def run_all(*, host: str, port: int) -> int:
     kafka = EmbeddedKafka() if not settings.kafka_bootstrap_servers else None
     parts: list[Part] = []
     stopping = False
+    published = False
 
     def request_stop(*_: object) -> None:
         nonlocal stopping
@@ -113,6 +114,7 @@ def run_all(*, host: str, port: int) -> int:
             database_url=env["DATABASE_URL"],
             kafka_bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"],
         )
+        published = True
         parts = _parts(host, port)
         for part in parts:
             part.process = subprocess.Popen(
@@ -135,7 +137,8 @@ def run_all(*, host: str, port: int) -> int:
         return 0
     finally:
         print("\nstopping…", file=sys.stderr)
-        endpoints.withdraw(settings.data_dir)
+        if published:  # never another `up`'s
+            endpoints.withdraw(settings.data_dir)
         for part in parts:
             if part.process and part.process.poll() is None:
                 part.process.terminate()

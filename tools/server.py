@@ -200,6 +200,11 @@ def build_server(
         return await run(ctx, idempotency_key, act)
 
     @mcp.tool(structured_output=False)
+    async def get_task(ctx: Context, task_id: uuid.UUID) -> dict[str, Any]:
+        """One task by its id."""
+        return await run(ctx, None, lambda u, _: tasks().get(u, task_id))
+
+    @mcp.tool(structured_output=False)
     async def complete_task(
         ctx: Context, task_id: uuid.UUID, idempotency_key: IdempotencyKey = None
     ) -> dict[str, Any]:

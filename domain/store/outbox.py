@@ -125,10 +125,12 @@ class Outbox:
         `limit` followed it: either way the client must refetch rather than replay.
         """
         async with self.pool.acquire() as conn:
+            # The topic is a literal, not a parameter: only then can a generic plan use the
+            # partial index `outbox_task_updates` (0013).
             start = await conn.fetchval(
-                "SELECT id FROM app.outbox WHERE key = $1 AND topic = $2 AND event->>'id' = $3",
+                "SELECT id FROM app.outbox"
+                " WHERE key = $1 AND topic = 'task-updates' AND event->>'id' = $2",
                 str(owner_id),
-                Topic.TASK_UPDATES.value,
                 event_id,
             )
             if start is None:
@@ -137,9 +139,8 @@ class Outbox:
             # later brings again.
             rows = await conn.fetch(
                 "SELECT event::text AS event FROM app.outbox"
-                " WHERE key = $1 AND topic = $2 AND id > $3 ORDER BY id LIMIT $4",
+                " WHERE key = $1 AND topic = 'task-updates' AND id > $2 ORDER BY id LIMIT $3",
                 str(owner_id),
-                Topic.TASK_UPDATES.value,
                 start,
                 limit + 1,
             )

@@ -88,7 +88,11 @@ def _row_to_task(row: asyncpg.Record) -> Task:
         reminders=[Reminder.model_validate(r) for r in row["reminders"]],
         recurrence=None
         if rrule is None
-        else Recurrence(rrule=rrule, series_id=row["series_id"], occurrence=row["occurrence"]),
+        # Stored rules were validated on the way in; checking again (a bounded scan for a first
+        # occurrence) on every read would cost each list that much per recurring task.
+        else Recurrence.model_construct(
+            rrule=rrule, series_id=row["series_id"], occurrence=row["occurrence"]
+        ),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         completed_at=row["completed_at"],

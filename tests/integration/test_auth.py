@@ -118,6 +118,9 @@ async def test_bad_settings_are_refused_with_a_reason(alice: User) -> None:
         ({"webhook_url": "not a url"}, "webhook_url"),
         ({"reminder_channels": ["webhook"]}, "webhook"),  # no URL to post to
         ({"email": "new@example.com"}, "email"),  # not a setting
+        ({"timezone": None}, "timezone"),
+        ({"locale": None}, "locale"),
+        ({"reminder_channels": None}, "reminder_channels"),
     ]
     for body, word in cases:
         r = await alice.request("PATCH", "/v1/auth/me", json=body)
@@ -127,3 +130,6 @@ async def test_bad_settings_are_refused_with_a_reason(alice: User) -> None:
     me = (await alice.request("GET", "/v1/auth/me")).json()
     assert me["reminder_channels"] == ["email", "in_app"]
     assert me["timezone"] == "Asia/Karachi"
+    cleared = await alice.request("PATCH", "/v1/auth/me", json={"webhook_url": None})
+    assert cleared.status_code == 200
+    assert cleared.json()["webhook_url"] is None

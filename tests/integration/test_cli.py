@@ -174,6 +174,9 @@ def test_one_off_commands_work_without_a_running_system() -> None:
         assert "applied:" in migrated.stdout
         again = _cli(data_dir, "migrate")
         assert "nothing (up to date)" in again.stdout
+        verified = _cli(data_dir, "audit", "verify")
+        assert verified.returncode == 0, verified.stderr
+        assert "audit log intact: 0 entries" in verified.stdout
         no_broker = _cli(data_dir, "dlq", "replay", "task-events")
         assert no_broker.returncode != 0
         assert "KAFKA_BOOTSTRAP_SERVERS" in no_broker.stderr

@@ -41,6 +41,7 @@ async def test_any_mcp_client_manages_the_users_own_tasks(api_url: str, alice: U
             "delete_task",
             "set_reminder",
             "list_tasks",
+            "get_task",
         }
         made = await session.call_tool(
             "create_task", {"title": "via MCP", "due": "2026-12-01T09:00:00+05:00"}
@@ -63,6 +64,9 @@ async def test_any_mcp_client_manages_the_users_own_tasks(api_url: str, alice: U
         denied = await session.call_tool("delete_task", {"task_id": task["id"]})
         assert denied.isError
         assert "no task" in denied.content[0].text
+        unseen = await session.call_tool("get_task", {"task_id": task["id"]})
+        assert unseen.isError
+        assert "no task" in unseen.content[0].text
     still = await alice.request("GET", f"/v1/tasks/{task['id']}")
     assert still.status_code == 200
 

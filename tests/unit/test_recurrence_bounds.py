@@ -20,8 +20,7 @@ from domain.recurrence import (
 # Unbounded, dateutil takes seconds of CPU on each of these (it searches to the year 9999).
 IMPOSSIBLE = [
     "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30",
-    "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30",
-    "FREQ=SECONDLY;BYMONTH=4;BYMONTHDAY=31",
+    "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;BYHOUR=23",
     "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31",
     "FREQ=WEEKLY;BYMONTH=6;BYMONTHDAY=31",
     "FREQ=MONTHLY;BYMONTH=11;BYMONTHDAY=31",
@@ -99,12 +98,45 @@ def test_an_end_in_the_past_does_not_make_a_rule_impossible() -> None:
     assert validate_rrule("FREQ=DAILY;COUNT=1") == "FREQ=DAILY;COUNT=1"
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=MINUTELY;INTERVAL=30",
+        "FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30;BYHOUR=23",
+        # valid, but its first occurrence takes a minute of CPU to find
+        "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;BYHOUR=23;BYMINUTE=59;BYSECOND=59",
+    ],
+)
+def test_rules_more_frequent_than_hourly_are_refused_quickly(rule: str) -> None:
+    def check() -> None:
+        with pytest.raises(InvalidRecurrence, match="at most hourly"):
+            validate_rrule(rule)
+
+    assert _elapsed(check) < FAST_S
+
+
+def test_a_hard_hourly_rule_is_still_accepted_quickly() -> None:
+    rule = "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;BYHOUR=23"
+    assert _elapsed(lambda: validate_rrule(rule)) < FAST_S
+
+
 def test_iteration_of_a_dense_rule_is_capped() -> None:
-    # Every minute since 2000: far more occurrences before `after` than one expansion may skip.
     after = datetime(2026, 1, 1, tzinfo=UTC)
+    # Hourly since 2020: within the cap, so the right answer, quickly.
+    recent = occurrences("FREQ=HOURLY", datetime(2020, 1, 1), "UTC", count=2, after=after)
+    assert [o.isoformat() for o in recent] == [
+        "2026-01-01T01:00:00+00:00",
+        "2026-01-01T02:00:00+00:00",
+    ]
+    # Hourly since 2000: more occurrences before `after` than one expansion may skip, so it
+    # gives up (no answer) instead of scanning 230,000 hours.
+    found: list[list[datetime]] = []
     took = _elapsed(
-        lambda: occurrences("FREQ=MINUTELY", datetime(2000, 1, 1), "UTC", count=2, after=after)
+        lambda: found.append(
+            occurrences("FREQ=HOURLY", datetime(2000, 1, 1), "UTC", count=2, after=after)
+        )
     )
+    assert found == [[]]
     assert took < 3 * FAST_S
 
 
