@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import asyncpg
+import pytest
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from domain.store import ConversationStore, Outbox, TaskStore, UserStore
@@ -16,9 +20,19 @@ from tools.client import HostedToolbox
 from tools.server import build_server
 
 
-async def test_replaying_a_resumed_turn_does_not_create_twice(
-    database_url: str, pool: asyncpg.Pool
-) -> None:
+@dataclass
+class Conversation:
+    """The orchestrator on the Postgres checkpointer, and one new user's conversation in it."""
+
+    graph: CompiledStateGraph
+    tasks: TaskStore
+    user_id: uuid.UUID
+    config: dict
+    ctx: Context
+
+
+@pytest.fixture
+async def conversation(database_url: str, pool: asyncpg.Pool) -> AsyncIterator[Conversation]:
     tasks, users = TaskStore(pool), UserStore(pool)
     host = HostedToolbox(build_server(lambda: tasks, lambda: users))
     deps = Deps(toolbox=await host.start(), outbox=Outbox(pool))
@@ -27,63 +41,50 @@ async def test_replaying_a_resumed_turn_does_not_create_twice(
         return deps
 
     user = await users.create(f"{uuid.uuid4().hex[:8]}@example.com", "x", timezone="Asia/Karachi")
-    conversation = await ConversationStore(pool).open(user.id, None)
-    config = {"configurable": {"thread_id": str(conversation.id)}}
-    ctx = Context(user_id=str(user.id), timezone="Asia/Karachi",
-                  conversation_id=str(conversation.id))  # fmt: skip
+    opened = await ConversationStore(pool).open(user.id, None)
+    ctx = Context(user_id=str(user.id), timezone="Asia/Karachi", conversation_id=str(opened.id))
     try:
         async with open_checkpointer(database_url, max_size=4) as saver:
             graph = make_builder(provide).compile(checkpointer=saver)
-            asked = await graph.ainvoke(
-                {"message": "add a task for tomorrow"}, config, context=ctx, durability="exit"
-            )
-            assert asked["__interrupt__"][0].value["kind"] == "title"
-            paused = await graph.aget_state(config)
-
-            done = await graph.ainvoke(Command(resume="water the plants"), config, context=ctx)
-            # The same step again from the paused checkpoint: a retry after a lost reply.
-            again = await graph.ainvoke(
-                Command(resume="water the plants"), paused.config, context=ctx
-            )
+            config = {"configurable": {"thread_id": str(opened.id)}}
+            yield Conversation(graph, tasks, user.id, config, ctx)
     finally:
         await host.stop()
 
+
+async def test_replaying_a_resumed_turn_does_not_create_twice(conversation: Conversation) -> None:
+    graph, config, ctx = conversation.graph, conversation.config, conversation.ctx
+    asked = await graph.ainvoke(
+        {"message": "add a task for tomorrow"}, config, context=ctx, durability="exit"
+    )
+    assert asked["__interrupt__"][0].value["kind"] == "title"
+    paused = await graph.aget_state(config)
+
+    done = await graph.ainvoke(Command(resume="water the plants"), config, context=ctx)
+    # The same step again from the paused checkpoint: a retry after a lost reply.
+    again = await graph.ainvoke(Command(resume="water the plants"), paused.config, context=ctx)
+
     assert done["actions"][0]["action"] == "created"
     assert again["tasks"][0]["id"] == done["tasks"][0]["id"]
-    page = await tasks.list(user.id)
+    page = await conversation.tasks.list(conversation.user_id)
     assert [t.title for t in page.items] == ["water the plants"]
 
 
 async def test_a_repeated_turn_number_with_another_message_still_acts(
-    database_url: str, pool: asyncpg.Pool
+    conversation: Conversation,
 ) -> None:
     """A turn re-run from an older checkpoint (its own checkpoint lost in a crash, or a second
     replica serving the same conversation) reuses the turn number: a different message must
     act, the same message retried must not act twice."""
-    tasks, users = TaskStore(pool), UserStore(pool)
-    host = HostedToolbox(build_server(lambda: tasks, lambda: users))
-    deps = Deps(toolbox=await host.start(), outbox=Outbox(pool))
-
-    async def provide() -> Deps:
-        return deps
-
-    user = await users.create(f"{uuid.uuid4().hex[:8]}@example.com", "x", timezone="UTC")
-    conversation = await ConversationStore(pool).open(user.id, None)
-    config = {"configurable": {"thread_id": str(conversation.id)}}
-    ctx = Context(user_id=str(user.id), timezone="UTC", conversation_id=str(conversation.id))
-    try:
-        async with open_checkpointer(database_url, max_size=4) as saver:
-            graph = make_builder(provide).compile(checkpointer=saver)
-            await graph.ainvoke({"message": "add buy milk"}, config, context=ctx)
-            before = await graph.aget_state(config)
-            eggs = await graph.ainvoke({"message": "add buy eggs"}, config, context=ctx)
-            bread = await graph.ainvoke({"message": "add buy bread"}, before.config, context=ctx)
-            retry = await graph.ainvoke({"message": "add buy eggs"}, before.config, context=ctx)
-    finally:
-        await host.stop()
+    graph, config, ctx = conversation.graph, conversation.config, conversation.ctx
+    await graph.ainvoke({"message": "add buy milk"}, config, context=ctx)
+    before = await graph.aget_state(config)
+    eggs = await graph.ainvoke({"message": "add buy eggs"}, config, context=ctx)
+    bread = await graph.ainvoke({"message": "add buy bread"}, before.config, context=ctx)
+    retry = await graph.ainvoke({"message": "add buy eggs"}, before.config, context=ctx)
 
     assert bread["actions"][0]["action"] == "created"
     assert bread["tasks"][0]["id"] != eggs["tasks"][0]["id"]
     assert retry["tasks"][0]["id"] == eggs["tasks"][0]["id"]
-    page = await tasks.list(user.id)
+    page = await conversation.tasks.list(conversation.user_id)
     assert sorted(t.title for t in page.items) == ["buy bread", "buy eggs", "buy milk"]
