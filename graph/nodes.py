@@ -400,15 +400,14 @@ class Orchestrator:
             reply = (say(lang, "listed", count=len(tasks), lines=task_lines(tasks, tz, lang))
                      if tasks else say(lang, "listed_none"))  # fmt: skip
             return {"reply": reply, "tasks": tasks, "outcome": "answered"}
-        if op in ("delete_many", "complete_many"):
+        if op in _BULK_OPS:
             tool = "delete_task" if op == "delete_many" else "complete_task"
+            action = tool.removesuffix("_task") + "d"  # "deleted" / "completed"
             done = [await call(tool, {"task_id": tid}, f"{op}:{tid}") for tid in plan["task_ids"]]
-            actions = [{"action": tool.removesuffix("_task") + "d", "task_id": t["id"]}
-                       for t in done]  # fmt: skip
             return {
-                "reply": say(lang, f"{tool.removesuffix('_task')}d_many", count=len(done)),
+                "reply": say(lang, f"{action}_many", count=len(done)),
                 "tasks": done,
-                "actions": actions,
+                "actions": [{"action": action, "task_id": t["id"]} for t in done],
                 "outcome": "executed",
                 "last_task_id": None,
             }
