@@ -22,7 +22,9 @@ WORKDIR /src
 COPY requirements-runtime.lock ./
 RUN uv pip install --python /opt/venv/bin/python -r requirements-runtime.lock
 COPY pyproject.toml README.md ./
+COPY core ./core
 COPY domain ./domain
+COPY transport ./transport
 COPY tools ./tools
 COPY skills ./skills
 COPY graph ./graph

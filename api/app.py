@@ -14,8 +14,8 @@ from api.agent import build_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
 from api.routes import audit, auth, chat, ops, tasks, ws
 from api.services import Services
-from runtime.logging import setup_logging
-from runtime.settings import Settings, get_settings
+from core.logging import setup_logging
+from core.settings import Settings, get_settings
 
 DESCRIPTION = """A chat-first todo assistant. Log in at `/v1/auth/login`, then send
 `Authorization: Bearer <token>`. Errors are RFC 9457 `application/problem+json`."""

@@ -12,9 +12,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.problems import Problem
 from api.security import InvalidToken
 from api.services import Services
+from core.logging import correlation_id
 from domain.models import User
 from domain.store import Meta, NotFound
-from runtime.logging import correlation_id
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /v1/auth/login")
 

@@ -12,7 +12,7 @@ import uuid
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from runtime.logging import correlation_id
+from core.logging import correlation_id
 
 log = logging.getLogger("api.access")
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.logging import correlation_id
 from domain.store import (
     AlreadyExists,
     IdempotencyKeyInFlight,
@@ -22,7 +23,6 @@ from domain.store import (
     StoreError,
     VersionConflict,
 )
-from runtime.logging import correlation_id
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 
 from api.security import TokenIssuer
+from core.settings import Settings
 from domain.store import TaskStore, UserStore, create_pool, migrate
-from runtime.settings import Settings
 
 
 @dataclass

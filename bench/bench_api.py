@@ -23,8 +23,8 @@ import aiohttp
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from bench.common import embedded_env, login, pct, wait_http
-from domain.publishers import ensure_topics
 from runtime.embedded import free_port
+from transport.publishers import ensure_topics
 
 
 async def client(

@@ -19,13 +19,13 @@ import uuid
 import aiohttp
 
 from bench.common import embedded_env, login, pct, wait_http
+from core.logging import setup_logging
 from domain.store import Outbox, TaskStore, UserStore, create_pool, migrate
 from graph.checkpointer import open_checkpointer
 from graph.context import Context
 from graph.graph import make_builder
 from graph.nodes import Deps
 from runtime.embedded import free_port
-from runtime.logging import setup_logging
 from tools.client import HostedToolbox
 from tools.server import build_server
 

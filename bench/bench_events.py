@@ -36,8 +36,8 @@ import aiohttp
 import asyncpg
 from aiosmtpd.controller import Controller
 
-from domain.publishers import ensure_topics
 from runtime.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+from transport.publishers import ensure_topics
 
 
 def pct(values: list[float], q: float) -> float:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
+from core.settings import get_settings
 from domain.store import Outbox, TaskStore, UserStore, create_pool
 from graph.nodes import Deps
-from runtime.settings import get_settings
 from tools.client import HostedToolbox
 from tools.server import build_server
 

@@ -15,10 +15,10 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from core.settings import Settings
 from domain.models import User
 from domain.store import Conversation, ConversationStore
 from graph.context import Context
-from runtime.settings import Settings
 
 # "exit" writes one checkpoint a turn (and on interrupt) instead of one per step: measured in
 # bench/bench_chat.py, it is the difference between the checkpointer dominating a turn or not.

@@ -10,8 +10,8 @@ from typing import Annotated
 import asyncpg
 import typer
 
-from runtime.logging import setup_logging
-from runtime.settings import get_settings
+from core.logging import setup_logging
+from core.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail.")

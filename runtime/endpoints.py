@@ -14,8 +14,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from core.settings import Settings
 from runtime.embedded import EmbeddedPostgres
-from runtime.settings import Settings
 
 _FILE = "endpoints.json"
 

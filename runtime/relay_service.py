@@ -9,11 +9,11 @@ import signal
 
 from prometheus_client import CollectorRegistry
 
-from domain.publishers import DaprPublisher, EventPublisher, KafkaPublisher, ensure_topics
-from domain.relay import OutboxRelay, RelayMetrics
+from core.ops_http import ops_app, ops_server
+from core.settings import Settings
 from domain.store import create_pool, migrate
-from runtime.ops_http import ops_app, ops_server
-from runtime.settings import Settings
+from transport.publishers import DaprPublisher, EventPublisher, KafkaPublisher, ensure_topics
+from transport.relay import OutboxRelay, RelayMetrics
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from domain.publishers import ensure_topics
-from domain.relay import republish_retained
+from core.settings import get_settings
 from domain.store import migrate
 from runtime import endpoints
 from runtime.embedded import EmbeddedKafka, EmbeddedPostgres
-from runtime.settings import get_settings
+from transport.publishers import ensure_topics
+from transport.relay import republish_retained
 
 CONSUMERS = ("notification", "recurring", "audit")
 

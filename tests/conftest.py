@@ -19,11 +19,11 @@ import httpx
 import pytest
 import uvicorn
 
-from domain.publishers import KafkaPublisher, ensure_topics
-from domain.relay import OutboxRelay
+from core.settings import Settings
 from domain.store import create_pool, migrate
 from runtime.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
-from runtime.settings import Settings
+from transport.publishers import KafkaPublisher, ensure_topics
+from transport.relay import OutboxRelay
 
 
 @pytest.fixture(scope="session")

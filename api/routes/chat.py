@@ -13,10 +13,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, ServicesDep
+from core.logging import correlation_id
 from domain.models import Text
 from domain.store import ConversationStore
 from graph.service import ChatService
-from runtime.logging import correlation_id
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 

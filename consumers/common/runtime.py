@@ -19,10 +19,10 @@ from prometheus_client import CollectorRegistry
 from consumers.common.dead_letter import DeadLetterMetrics, RetryPolicy, RetryThenDeadLetter
 from consumers.common.decoding import decode_json_body
 from consumers.common.settings import ConsumerSettings
-from domain.publishers import ensure_topics
+from core.ops_http import ops_app, ops_server
+from core.settings import Settings
 from domain.store import create_pool, migrate
-from runtime.ops_http import ops_app, ops_server
-from runtime.settings import Settings
+from transport.publishers import ensure_topics
 
 log = logging.getLogger(__name__)
 

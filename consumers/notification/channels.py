@@ -20,7 +20,7 @@ import httpx
 import pendulum
 
 from consumers.notification.schedule import DueReminder
-from runtime.settings import Settings
+from core.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

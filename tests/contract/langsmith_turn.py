@@ -9,11 +9,11 @@ import uuid
 
 from langchain_core.tracers.langchain import wait_for_all_tracers
 
+from core.settings import Settings
 from domain.store import ConversationStore, Outbox, TaskStore, UserStore, create_pool
 from graph.graph import make_builder
 from graph.nodes import Deps
 from graph.service import ChatService
-from runtime.settings import Settings
 from tools.client import HostedToolbox
 from tools.server import build_server
 

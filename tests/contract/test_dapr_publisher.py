@@ -19,10 +19,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from domain.models import TaskCreate
-from domain.publishers import DaprPublisher
-from domain.relay import OutboxRelay
 from domain.store import Meta, TaskStore, UserStore
 from runtime.embedded import free_port
+from transport.publishers import DaprPublisher
+from transport.relay import OutboxRelay
 
 pytestmark = pytest.mark.contract
 

@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from core.settings import Settings
 from domain.recurrence import first_n_local
-from runtime.settings import Settings
 from skills.understanding import Intent, ParseContext, TaskRef, UnderstandingUnavailable
 from skills.understanding.factory import make_understander
 from skills.understanding.ollama import OllamaUnderstander, Spans

@@ -24,8 +24,8 @@ from deploy_support import (
     rendered,
 )
 
+from core.settings import Settings
 from domain.events import ALL_TOPICS
-from runtime.settings import Settings
 
 WHICH = list(VALUES_FILES)
 COMPONENTS = {

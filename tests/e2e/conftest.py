@@ -23,11 +23,11 @@ from aiosmtpd.controller import Controller
 from consumers.apps import APPS
 from consumers.common.runtime import ConsumerService
 from consumers.common.settings import ConsumerSettings
-from domain.relay import OutboxRelay
+from core.settings import Settings
 from domain.store import create_pool, migrate
 from runtime.embedded import free_port
-from runtime.settings import Settings
 from tests.conftest import _with_database
+from transport.relay import OutboxRelay
 
 T = TypeVar("T")
 

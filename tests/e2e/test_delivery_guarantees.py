@@ -22,9 +22,9 @@ from consumers.audit.app import AuditApp
 from consumers.common.dlq_replay import replay
 from consumers.common.runtime import ConsumerService, Runtime
 from consumers.recurring.next_instance import next_instance_id
+from core.settings import Settings
 from domain.events import CloudEvent, Topic, new_event, task_subject
 from runtime.embedded import free_port
-from runtime.settings import Settings
 from tests.conftest import User
 from tests.e2e.conftest import Mailbox, consumer_settings, events_of, eventually
 from tests.kafka_helpers import collect

@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from runtime.settings import Settings
+from core.settings import Settings
 from tests.conftest import User, serve_api
 
 

@@ -17,8 +17,8 @@ from consumers.common.settings import ConsumerSettings
 from consumers.notification import schedule
 from consumers.notification.channels import EmailChannel
 from consumers.notification.scheduler import Deliverer, DeliveryMetrics, Scheduler
+from core.settings import Settings
 from domain.events import Topic
-from runtime.settings import Settings
 from tests.conftest import User, register
 from tests.e2e.conftest import Mailbox, events_of, eventually
 

@@ -19,10 +19,10 @@ import asyncpg
 import httpx
 import pytest
 
+from core.settings import Settings
 from domain.events import EventType, Topic, new_event, task_subject
 from runtime.embedded import free_port
 from runtime.endpoints import database_url
-from runtime.settings import Settings
 
 EMBEDDED = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")
 

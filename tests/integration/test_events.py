@@ -9,12 +9,12 @@ import asyncpg
 
 from domain.events import Topic
 from domain.models import Reminder, TaskCreate
-from domain.publishers import KafkaPublisher, ensure_topics
-from domain.relay import OutboxRelay
 from domain.store import Meta, TaskStore, UserStore
 from runtime.embedded import EmbeddedKafka
 from tests.conftest import User
 from tests.kafka_helpers import collect
+from transport.publishers import KafkaPublisher, ensure_topics
+from transport.relay import OutboxRelay
 
 REQUIRED = {"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "userid"}
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
-from runtime.settings import Settings
+from core.settings import Settings
 
 
 @pytest.fixture

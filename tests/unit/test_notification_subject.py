@@ -14,7 +14,7 @@ from consumers.notification.channels import (
     subject_title,
 )
 from consumers.notification.schedule import DueReminder
-from runtime.settings import Settings
+from core.settings import Settings
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import asyncpg
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from domain.publishers import EventPublisher, OutboundMessage, PublishError
+from transport.publishers import EventPublisher, OutboundMessage, PublishError
 
 log = logging.getLogger(__name__)
 
