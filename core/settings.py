@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     nlu_backend: Literal["rules", "ollama"] = "rules"
     ollama_base_url: str = "http://127.0.0.1:11434"
     ollama_model: str = "qwen2.5:7b-instruct"
+    ollama_budget_seconds: float = Field(
+        default=20.0, gt=0, description="most one message may wait on the model, retries included"
+    )
     clarify_threshold: float = 0.6
 
     # Notification channels

@@ -18,6 +18,7 @@ class Context:
     nlu_backend: Literal["rules", "ollama"] = "rules"
     ollama_model: str = "qwen2.5:7b-instruct"
     ollama_base_url: str = "http://127.0.0.1:11434"
+    ollama_budget_seconds: float = 20.0
     clarify_threshold: float = 0.6
 
     def clock(self) -> datetime:

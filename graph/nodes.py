@@ -90,15 +90,18 @@ def _question(kind: str, text: str, **extra: Any) -> dict[str, Any]:
 class Orchestrator:
     def __init__(self, deps: DepsProvider) -> None:
         self._deps = deps
-        self._understanders: dict[tuple[str, str, str], Understander] = {}
+        self._understanders: dict[tuple[str, str, str, float], Understander] = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _understander(self, ctx: Context) -> Understander:
-        key = (ctx.nlu_backend, ctx.ollama_base_url, ctx.ollama_model)
+        key = (ctx.nlu_backend, ctx.ollama_base_url, ctx.ollama_model, ctx.ollama_budget_seconds)
         if key not in self._understanders:
             self._understanders[key] = make_understander(
-                ctx.nlu_backend, ollama_base_url=ctx.ollama_base_url, ollama_model=ctx.ollama_model
+                ctx.nlu_backend,
+                ollama_base_url=ctx.ollama_base_url,
+                ollama_model=ctx.ollama_model,
+                ollama_budget_seconds=ctx.ollama_budget_seconds,
             )
         return self._understanders[key]
 

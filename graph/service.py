@@ -60,6 +60,7 @@ class ChatService:
             nlu_backend=s.nlu_backend,
             ollama_model=s.ollama_model,
             ollama_base_url=s.ollama_base_url,
+            ollama_budget_seconds=s.ollama_budget_seconds,
             clarify_threshold=s.clarify_threshold,
         )
 
