@@ -8,6 +8,7 @@ import uuid
 
 import asyncpg
 import pytest
+from pydantic import ValidationError
 
 from domain.events import EventType, Topic
 from domain.models import TaskCreate
@@ -32,7 +33,8 @@ class _Abort(Exception):
 
 async def test_a_rolled_back_unit_leaves_no_task_and_no_event(pool: asyncpg.Pool) -> None:
     owner = await _owner(pool)
-    with pytest.raises(_Abort):
+
+    async def unit() -> None:
         async with transaction(pool) as conn:
             task = await TaskStore(conn).create(owner, TaskCreate(title="inside"))
             await TaskStore(conn).complete(owner, task.id)
@@ -40,6 +42,9 @@ async def test_a_rolled_back_unit_leaves_no_task_and_no_event(pool: asyncpg.Pool
                                     f"task/{task.id}", {"why": "test"})  # fmt: skip
             assert await _counts(pool, owner) == (0, 0)  # nothing visible before the commit
             raise _Abort
+
+    with pytest.raises(_Abort):
+        await unit()
     assert await _counts(pool, owner) == (0, 0)
 
 
@@ -81,7 +86,7 @@ async def test_a_refused_statement_does_not_poison_the_callers_transaction(
 
 
 def test_one_sentence_for_a_validation_error() -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValidationError) as info:
         TaskCreate(title="")
     assert first_error(info.value).startswith("title: ")
     assert "Value error" not in first_error(info.value)
