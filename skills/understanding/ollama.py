@@ -64,11 +64,11 @@ IntentName = Literal[
 
 # Bounds of the schema. Ollama turns them into the decoding grammar, so a model that starts to
 # loop (a small one repeats `tags` until the token limit) is cut off at the bound instead of
-# running to num_predict. Generous for any real chat command, tight enough that the longest legal
-# answer (about 330 tokens) fits in NUM_PREDICT.
-PHRASE_CHARS = 60  # a date, time, recurrence, reminder or priority phrase
-TEXT_CHARS = 120  # a title, a task reference, a search
-NOTES_CHARS = 200
+# running to num_predict; a small model also tends to fill every string to its bound, so they
+# are as tight as a real chat command allows.
+PHRASE_CHARS = 40  # a date, time, recurrence, reminder or priority phrase
+TEXT_CHARS = 80  # a title, a task reference, a search
+NOTES_CHARS = 120
 MAX_TAGS = 5
 TAG_CHARS = 24
 NUM_PREDICT = 512

