@@ -209,7 +209,7 @@ class TaskPatchIn(_DueFields):
             values["recurrence"] = (
                 Recurrence(rrule=self.recurrence.rrule) if self.recurrence else None
             )
-        return TaskPatch(**values)
+        return TaskPatch.model_validate(values)
 
 
 class TaskOut(BaseModel):
