@@ -1,0 +1,38 @@
+"""The web app: one page at `/`, its scripts and styles under `/web/`, all from this package.
+
+Nothing is fetched from elsewhere at run time (deployments may be offline); the page's
+Content-Security-Policy says so to the browser as well.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+# Same origin only: scripts, styles, fonts, and the API (fetch and the live WebSocket).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def index() -> FileResponse:
+    # no-cache: a new deployment's page is picked up at once (it revalidates by ETag).
+    return FileResponse(
+        WEB_DIR / "index.html",
+        headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"},
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")

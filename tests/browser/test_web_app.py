@@ -1,0 +1,185 @@
+"""The web app in a real browser: sign up, chat, the list beside it, live updates, questions
+answered by quick replies, Urdu right to left, a phone-sized screen, offline API docs."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+from playwright.async_api import expect
+
+from domain.events import EventType, Topic
+from domain.store import Outbox
+from tests.browser.conftest import PASSWORD, TabFactory
+
+
+def new_email() -> str:
+    return f"w{uuid.uuid4().hex[:12]}@example.com"
+
+
+async def token_of(api_url: str, email: str) -> str:
+    async with httpx.AsyncClient(base_url=api_url) as client:
+        r = await client.post("/v1/auth/login", json={"email": email, "password": PASSWORD})
+        return r.json()["access_token"]
+
+
+async def test_sign_up_chat_and_see_the_task_in_the_list(tabs: TabFactory) -> None:
+    tab = await tabs()
+    await tab.sign_up(new_email())
+    await tab.say("buy milk tomorrow at 5pm")
+    reply = tab.page.locator("#messages .msg.assistant").last
+    await expect(reply).to_contain_text("buy milk")
+    task = tab.task("buy milk", "upcoming")
+    await expect(task).to_be_visible()
+    # The browser says Asia/Karachi at sign-up: 5 PM there, shown in that zone.
+    await expect(task.locator(".due")).to_contain_text("17:00")
+    # The conversation goes on: "it" is the task just made.
+    await tab.say("mark it as done")
+    await expect(tab.task("buy milk", "done")).to_be_visible()
+
+
+async def test_a_change_in_another_tab_shows_up_live(tabs: TabFactory, api_url: str) -> None:
+    email = new_email()
+    first = await tabs()
+    await first.sign_up(email)
+    await first.say("call the plumber today at 11pm")
+    await expect(first.task("call the plumber")).to_be_visible()
+
+    second = await tabs()
+    await second.sign_in(email)
+    await second.task("call the plumber").locator("input.done").check()
+    await expect(second.task("call the plumber", "done")).to_be_visible()
+    # No reload: the first tab hears it over the WebSocket.
+    await expect(first.task("call the plumber", "done")).to_be_visible()
+
+    # A change made elsewhere (here the REST API) appears too.
+    token = await token_of(api_url, email)
+    async with httpx.AsyncClient(base_url=api_url) as client:
+        r = await client.post(
+            "/v1/tasks",
+            json={"title": "water the plants", "tags": ["home"], "priority": 2},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert r.status_code == 201
+    await expect(first.task("water the plants")).to_contain_text("#home")
+
+
+async def test_a_reminder_fired_shows_as_an_in_app_notice(
+    tabs: TabFactory, api_url: str, pool: asyncpg.Pool
+) -> None:
+    email = new_email()
+    tab = await tabs()
+    await tab.sign_up(email)
+    me = await tab.page.evaluate("fetch('/v1/auth/me', {headers: {Authorization: 'Bearer ' + "
+                                 "sessionStorage.getItem('todo.token')}}).then(r => r.json())")
+    # What the notification consumer writes for the in-app channel, through the same outbox.
+    await Outbox(pool).emit(
+        uuid.UUID(me["id"]), Topic.TASK_UPDATES, EventType.REMINDER_FIRED,
+        f"task/{uuid.uuid4()}", {"title": "pay rent", "due": "2026-12-05T04:00:00+00:00"},
+    )  # fmt: skip
+    notice = tab.page.locator("#notices .notice.reminder")
+    await expect(notice).to_contain_text("pay rent")
+    await expect(notice).to_contain_text(re.compile(r"\b9:00"))  # 04:00 UTC in Karachi
+
+
+async def test_a_clarifying_question_is_answered_with_a_quick_reply(tabs: TabFactory) -> None:
+    tab = await tabs()
+    await tab.sign_up(new_email())
+    for title in ("pay electricity bill", "pay water bill"):
+        await tab.page.locator("#new-title").fill(title)
+        await tab.page.locator("#new-title").press("Enter")
+        await expect(tab.task(title)).to_be_visible()
+    await tab.say("delete pay bill")
+    quick = tab.page.locator("#quick-replies")
+    await expect(quick.get_by_role("button")).to_have_count(2)
+    # After the question, focus is on the first answer: the keyboard can answer at once.
+    await expect(quick.get_by_role("button").first).to_be_focused()
+    await quick.get_by_role("button", name="pay water bill").click()
+    await expect(tab.task("pay water bill")).to_have_count(0)
+    await expect(tab.task("pay electricity bill")).to_be_visible()
+    await expect(quick).to_be_hidden()
+
+    # A bulk change asks to confirm; cancel keeps everything.
+    await tab.say("delete all my tasks")
+    await expect(quick.get_by_role("button", name="Yes")).to_be_visible()
+    await quick.get_by_role("button", name="No").click()
+    await expect(tab.page.locator("#messages .msg.assistant").last).to_contain_text("won't")
+    await expect(tab.task("pay electricity bill")).to_be_visible()
+
+
+async def test_the_urdu_page_is_right_to_left_and_fits_a_phone(tabs: TabFactory) -> None:
+    tab = await tabs(viewport={"width": 390, "height": 844}, locale="ur-PK")
+    await tab.sign_up(new_email(), language="ur")
+    page = tab.page
+    await expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    await expect(page.locator("html")).to_have_attribute("lang", "ur")
+    await expect(page.locator("#tasks-title")).to_have_text("کام")
+    await expect(page.locator("button[type=submit]", has_text="بھیجیں")).to_be_visible()
+    await tab.say("کل شام 5 بجے دودھ خریدنا")
+    await expect(page.locator("#messages .msg.assistant").last).to_contain_text("دودھ")
+    await expect(tab.task("دودھ", "upcoming")).to_be_visible()
+    # Right to left: the user's own message sits at the left edge, the list's checkbox on the
+    # right of its title.
+    box = await tab.task("دودھ").locator("input.done").bounding_box()
+    title = await tab.task("دودھ").locator(".title").bounding_box()
+    assert box is not None
+    assert title is not None
+    assert box["x"] > title["x"]
+    # One column at phone width: the task list is under the chat, nothing scrolls sideways.
+    chat = await page.locator("section.chat").bounding_box()
+    tasks = await page.locator("section.tasks").bounding_box()
+    assert chat is not None
+    assert tasks is not None
+    assert tasks["y"] >= chat["y"] + chat["height"]
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+async def test_the_keyboard_reaches_everything_with_a_visible_focus(tabs: TabFactory) -> None:
+    tab = await tabs()
+    await tab.page.goto(tab.base_url + "/")
+    page = tab.page
+    # Signed out, the page starts in the email field; Tab goes on in reading order.
+    await expect(page.locator("#email")).to_be_focused()
+    where = "(e => e.id || e.value || e.className)(document.activeElement)"
+    forward = []
+    for _ in range(3):
+        await page.keyboard.press("Tab")
+        forward.append(await page.evaluate(where))
+    assert forward == ["password", "login", "register"]
+    await page.locator("#email").focus()
+    backward = []
+    for _ in range(2):
+        await page.keyboard.press("Shift+Tab")
+        backward.append(await page.evaluate(where))
+    assert backward == ["language", "skip"]
+    outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    # Every form control has a name a screen reader can say.
+    unnamed = await page.evaluate(
+        """[...document.querySelectorAll('input, select, textarea, button')]
+             .filter(el => !el.closest('[hidden]') && !el.labels?.length
+                     && !el.getAttribute('aria-label') && !el.textContent.trim())
+             .map(el => el.outerHTML)"""
+    )
+    assert unnamed == []
+
+
+async def test_api_docs_load_their_files_from_the_app(tabs: TabFactory, api_url: str) -> None:
+    tab = await tabs()
+    requested: list[str] = []
+    tab.page.on("request", lambda r: requested.append(r.url))
+    await tab.page.goto(api_url + "/docs")
+    await expect(tab.page.locator(".swagger-ui .info .title")).to_contain_text("todo-agent")
+    await expect(tab.page.locator(".opblock").first).to_be_visible()
+    await tab.page.goto(api_url + "/redoc")
+    await expect(tab.page.locator("h1", has_text="todo-agent")).to_be_visible()
+    origin = urlsplit(api_url).netloc
+    assert requested
+    assert {urlsplit(u).netloc for u in requested if not u.startswith("data:")} == {origin}
+    async with httpx.AsyncClient(base_url=api_url) as client:
+        for path in ("/docs", "/redoc", "/"):
+            html = (await client.get(path)).text
+            assert not re.search(r"https?://", html.replace(api_url, "")), path
