@@ -53,9 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await services.broker.stop()
             await services.close()
 
-    # /docs and /redoc with Swagger UI's and ReDoc's files served from here, not from a CDN.
+    # /docs with Swagger UI's files served from here, not from a CDN. No /redoc: ReDoc's bundle
+    # still loads its logo from Redocly's CDN.
     app = FastAPIOffline(
         static_url="/static/docs",
+        redoc_url=None,
         title="todo-agent",
         version="0.1.0",
         description=DESCRIPTION,

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import fontpkg_noto_sans_arabic as noto_arabic
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+# Noto Sans Arabic draws every Urdu letter (ہ, ے, ڑ, …): the page's last resort before a system
+# font that may lack them. The CSS asks for it only for Arabic-script text (unicode-range).
+URDU_FONT = min((noto_arabic.ROOT / "files").glob("*.ttf"))
 
 # Same origin only: scripts, styles, fonts, and the API (fetch and the live WebSocket).
 CSP = (
@@ -30,6 +34,13 @@ async def index() -> FileResponse:
     return FileResponse(
         WEB_DIR / "index.html",
         headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/web/fonts/urdu.ttf")
+async def urdu_font() -> FileResponse:
+    return FileResponse(
+        URDU_FONT, media_type="font/ttf", headers={"Cache-Control": "public, max-age=604800"}
     )
 
 

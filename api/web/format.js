@@ -20,8 +20,10 @@ export function formatWhen(iso, allDay = false) {
     return new Intl.DateTimeFormat(locale().intl, { ...options, timeZone: "UTC" })
       .format(new Date(Date.UTC(y, m - 1, d)));
   }
+  // Urdu replies use the 24-hour clock; the list says the same time the same way.
+  const hour12 = locale().dict === "ur" ? false : undefined;
   return new Intl.DateTimeFormat(locale().intl, {
-    ...options, hour: "numeric", minute: "2-digit", timeZone: zone,
+    ...options, hour: "numeric", minute: "2-digit", hour12, timeZone: zone,
   }).format(new Date(iso));
 }
 
