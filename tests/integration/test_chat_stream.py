@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -117,3 +118,25 @@ async def test_the_json_turn_carries_the_same_question(alice: User) -> None:
     assert body["awaiting_reply"] is True
     assert body["question"]["text"] == body["reply"]
     assert body["question"]["options"] == []  # a free answer: the title
+
+
+async def test_a_client_that_leaves_mid_stream_does_not_lose_the_turn(alice: User) -> None:
+    body = {"message": "add renew passport friday 10am"}
+    async with alice.client.stream(
+        "POST", "/v1/chat/stream", json=body, headers=alice.headers
+    ) as r:
+        async for line in r.aiter_lines():
+            if line.startswith("event: progress"):
+                break  # hang up as soon as the turn has begun
+    # The turn goes on without the client: its task is made and the exchange remembered.
+    messages: list[dict[str, Any]] = []
+    for _ in range(200):
+        [conversation] = (await alice.request("GET", "/v1/conversations")).json()
+        r = await alice.request("GET", f"/v1/conversations/{conversation['id']}/messages")
+        messages = r.json()
+        if len(messages) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    found = await alice.request("GET", "/v1/tasks", params={"q": "passport"})
+    assert [t["title"] for t in found.json()["items"]] == ["renew passport"]
