@@ -181,3 +181,122 @@ async def test_api_docs_load_their_files_from_the_app(tabs: TabFactory, api_url:
         for path in ("/docs", "/"):
             html = (await client.get(path)).text
             assert not re.search(r"https?://", html.replace(api_url, "")), path
+
+
+async def test_tasks_are_edited_and_deleted_inline_and_rules_read_as_words(
+    tabs: TabFactory, api_url: str
+) -> None:
+    email = new_email()
+    tab = await tabs()
+    await tab.sign_up(email)
+    page = tab.page
+    token = await token_of(api_url, email)
+    async with httpx.AsyncClient(base_url=api_url) as client:
+        r = await client.post(
+            "/v1/tasks",
+            json={"title": "call mom", "due": "2030-01-06T19:00:00",
+                  "recurrence": {"rrule": "FREQ=WEEKLY;BYDAY=SU"}},
+            headers={"Authorization": f"Bearer {token}"},
+        )  # fmt: skip
+        assert r.status_code == 201
+    task = tab.task("call mom", "upcoming")
+    await expect(task).to_contain_text("Repeats every week, on Sunday")
+    await expect(task).to_contain_text("next Sun 6 Jan, 19:00")
+
+    await task.get_by_role("button", name="Edit: call mom").click()
+    form = page.locator("form.edit-form")
+    await expect(form.get_by_label("Title")).to_be_focused()
+    await form.get_by_label("Title").fill("call mom and dad")
+    await form.get_by_label("Priority").select_option("1")
+    await form.get_by_label("Tags").fill("family")
+    await form.get_by_label("Title").press("Enter")
+    edited = tab.task("call mom and dad", "upcoming")
+    await expect(edited).to_contain_text("P1")
+    await expect(edited).to_contain_text("#family")
+    await expect(edited).to_contain_text("every week")  # the rule is kept
+
+    await page.locator("#filter-priority").select_option("2")
+    await expect(edited).to_have_count(0)
+    await page.locator("#filter-priority").select_option("")
+    await page.locator("#filter-tag").select_option("family")
+    await expect(edited).to_be_visible()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    await edited.get_by_role("button", name="Delete: call mom and dad").click()
+    await expect(tab.task("call mom and dad")).to_have_count(0)
+
+
+async def test_rules_in_words_and_labels_in_urdu_and_roman_urdu(tabs: TabFactory) -> None:
+    tab = await tabs()
+    await tab.page.goto(tab.base_url + "/")
+    said = await tab.page.evaluate(
+        """async () => {
+             const { setLocale, t } = await import('/web/i18n.js');
+             const { ruleInWords } = await import('/web/format.js');
+             const out = {};
+             for (const code of ['en', 'ur', 'ur-Latn']) {
+               const info = setLocale(code);
+               out[code] = {
+                 dir: document.documentElement.dir,
+                 lang: document.documentElement.lang,
+                 send: t('send'),
+                 rules: ['FREQ=DAILY', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR',
+                         'FREQ=MONTHLY;BYDAY=2MO', 'FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3',
+                         'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'].map(ruleInWords),
+               };
+             }
+             return out;
+           }"""
+    )
+    assert said["en"]["dir"] == "ltr"
+    assert said["en"]["rules"] == [
+        "every day",
+        "every 2 weeks, on Monday, Friday",
+        "every month, on 2nd Monday",
+        "every month, on the last day, 3 times",
+        "every week, on weekday",
+    ]
+    assert said["ur"]["dir"] == "rtl"
+    assert said["ur"]["send"] == "بھیجیں"
+    assert said["ur"]["rules"][0] == "ہر روز"
+    assert said["ur"]["rules"][2] == "ہر مہینے، دوسرے پیر کو"
+    # Roman Urdu keeps the Latin, left-to-right layout with its own words.
+    assert said["ur-Latn"]["dir"] == "ltr"
+    assert said["ur-Latn"]["lang"] == "ur-Latn"
+    assert said["ur-Latn"]["send"] == "Bhejein"
+    assert said["ur-Latn"]["rules"][0] == "har roz"
+
+
+async def test_a_reconnect_resumes_after_the_last_event_seen(
+    tabs: TabFactory, api_url: str
+) -> None:
+    email = new_email()
+    tab = await tabs()
+    await tab.sign_up(email)
+    token = await token_of(api_url, email)
+    headers = {"Authorization": f"Bearer {token}"}
+    # A feed of its own in the page, so the test can drop it and bring it back.
+    await tab.page.evaluate(
+        """async () => {
+             const { LiveFeed } = await import('/web/live.js');
+             window.seen = []; window.states = [];
+             window.feed = new LiveFeed(() => sessionStorage.getItem('todo.token'), {
+               event: (e) => window.seen.push(e.type + ' ' + (e.data?.task?.title ?? '')),
+               resync: () => window.seen.push('resync'),
+               state: (s) => window.states.push(s),
+             });
+             window.feed.start();
+           }"""
+    )
+    await tab.page.wait_for_function("() => window.states.includes('live')")
+    async with httpx.AsyncClient(base_url=api_url, headers=headers) as client:
+        await client.post("/v1/tasks", json={"title": "seen live"})
+        await tab.page.wait_for_function("() => window.seen.length >= 1")
+        await tab.page.evaluate("window.feed.stop()")
+        await client.post("/v1/tasks", json={"title": "missed while away"})
+        last = await tab.page.evaluate("sessionStorage.getItem('todo.lastEventId')")
+        assert last
+        await tab.page.evaluate("window.feed.start()")
+        await tab.page.wait_for_function("() => window.seen.length >= 2")
+    seen = await tab.page.evaluate("window.seen")
+    assert seen == ["task.created seen live", "task.created missed while away"]
