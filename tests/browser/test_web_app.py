@@ -26,6 +26,35 @@ async def token_of(api_url: str, email: str) -> str:
         return r.json()["access_token"]
 
 
+# WCAG 2 contrast of every visible piece of text against the first opaque background behind it.
+LOW_CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!text || !el.getClientRects().length || el.closest('.sr-only, [hidden]')) continue;
+    const style = getComputedStyle(el);
+    const [a, b] = [lum(rgb(style.color).slice(0, 3)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const large = parseFloat(style.fontSize) >= 24
+      || (parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) bad.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)}`);
+  }
+  return bad;
+}"""
+
+
 async def test_sign_up_chat_and_see_the_task_in_the_list(tabs: TabFactory) -> None:
     tab = await tabs()
     await tab.sign_up(new_email())
@@ -36,6 +65,7 @@ async def test_sign_up_chat_and_see_the_task_in_the_list(tabs: TabFactory) -> No
     await expect(task).to_be_visible()
     # The browser says Asia/Karachi at sign-up: 5 PM there, shown in that zone.
     await expect(task.locator(".due")).to_contain_text("17:00")
+    assert await tab.page.evaluate(LOW_CONTRAST) == []
     # The conversation goes on: "it" is the task just made.
     await tab.say("mark it as done")
     await expect(tab.task("buy milk", "done")).to_be_visible()
@@ -135,6 +165,7 @@ async def test_the_urdu_page_is_right_to_left_and_fits_a_phone(tabs: TabFactory)
     assert tasks is not None
     assert tasks["y"] >= chat["y"] + chat["height"]
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert await page.evaluate(LOW_CONTRAST) == []
 
 
 async def test_the_keyboard_reaches_everything_with_a_visible_focus(tabs: TabFactory) -> None:
