@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import fontpkg_noto_sans_arabic as noto_arabic
+import fontpkg
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 # Noto Sans Arabic draws every Urdu letter (ہ, ے, ڑ, …): the page's last resort before a system
 # font that may lack them. The CSS asks for it only for Arabic-script text (unicode-range).
-URDU_FONT = min((noto_arabic.ROOT / "files").glob("*.ttf"))
+URDU_FONT = fontpkg.path("Noto Sans Arabic")  # installed by fontpkg-noto-sans-arabic
 
 # Same origin only: scripts, styles, fonts, and the API (fetch and the live WebSocket).
 CSP = (

@@ -212,6 +212,12 @@ async def test_api_docs_load_their_files_from_the_app(tabs: TabFactory, api_url:
         for path in ("/docs", "/"):
             html = (await client.get(path)).text
             assert not re.search(r"https?://", html.replace(api_url, "")), path
+        page = await client.get("/")
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        font = await client.get("/web/fonts/urdu.ttf")  # the Urdu face, from a Python package
+        assert font.status_code == 200
+        assert font.headers["content-type"] == "font/ttf"
+        assert font.content[:4] == b"\x00\x01\x00\x00"  # a TrueType file
 
 
 async def test_tasks_are_edited_and_deleted_inline_and_rules_read_as_words(
