@@ -26,11 +26,12 @@ _STAGES: dict[str, Stage] = {
     "respond": "replying",
 }
 
-# The answer a confirmation button sends is a word the clarify node reads as yes or no in that
-# language; the label is what the person sees.
+# The answer a confirmation button sends is a word the clarify node reads as yes or no; the
+# label is what the person sees. Roman Urdu sends the English words, which it reads the same.
 _CONFIRM: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "en": (("Yes", "yes"), ("No", "no")),
     "ur": (("ہاں", "ہاں"), ("نہیں", "نہیں")),
+    "ur-Latn": (("Haan", "yes"), ("Nahin", "no")),
 }
 _BULK_OPS = frozenset({"delete_many", "complete_many"})
 MAX_OPTIONS = 10

@@ -83,7 +83,7 @@ export class ChatPanel {
         break;
       case "reply":
         text.textContent = data.text;
-        reply.lang = data.language === "ur" ? "ur" : data.language;
+        reply.lang = data.language;
         break;
       case "question":
         text.textContent = data.text;
