@@ -10,8 +10,17 @@ import re
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Locator,
+    Page,
+    async_playwright,
+)
 
 from transport.relay import OutboxRelay
 
@@ -24,16 +33,9 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
 PASSWORD = "correct horse battery"
 
-try:
-    from playwright.async_api import Browser, BrowserContext, Page, async_playwright
-except ImportError:  # pragma: no cover - the dev extra installs it
-    async_playwright = None
-
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    if async_playwright is None:
-        pytest.skip("playwright is not installed (it is in the dev extra)")
     if not HAVE_CHROMIUM:
         pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (./run test does)")
     async with async_playwright() as p:
@@ -52,7 +54,7 @@ class Tab:
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
 
-    def _console(self, message) -> None:
+    def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.errors.append(f"console: {message.text}")
 
@@ -86,7 +88,7 @@ class Tab:
         await page.locator("#chat-input").press("Enter")
         await page.locator("#messages .msg.assistant:last-child:not([aria-busy])").wait_for()
 
-    def task(self, title: str, group: str | None = None):
+    def task(self, title: str, group: str | None = None) -> Locator:
         scope = f'[data-group="{group}"] ' if group else ""
         return self.page.locator(f"{scope}li.task", has_text=title)
 
@@ -102,7 +104,7 @@ async def tabs(
     device); on teardown a screenshot of each, then no console errors on any of them."""
     opened: list[tuple[BrowserContext, Tab]] = []
 
-    async def open_tab(**context_options) -> Tab:
+    async def open_tab(**context_options: Any) -> Tab:
         options = {"timezone_id": "Asia/Karachi", "locale": "en-GB", **context_options}
         context = await browser.new_context(**options)
         context.set_default_timeout(10_000)

@@ -103,8 +103,10 @@ async def test_a_reminder_fired_shows_as_an_in_app_notice(
     email = new_email()
     tab = await tabs()
     await tab.sign_up(email)
-    me = await tab.page.evaluate("fetch('/v1/auth/me', {headers: {Authorization: 'Bearer ' + "
-                                 "sessionStorage.getItem('todo.token')}}).then(r => r.json())")
+    me = await tab.page.evaluate(
+        "fetch('/v1/auth/me', {headers: {Authorization: 'Bearer ' + "
+        "sessionStorage.getItem('todo.token')}}).then(r => r.json())"
+    )
     # What the notification consumer writes for the in-app channel, through the same outbox.
     await Outbox(pool).emit(
         uuid.UUID(me["id"]), Topic.TASK_UPDATES, EventType.REMINDER_FIRED,

@@ -13,9 +13,7 @@ Event = tuple[str, dict[str, Any]]
 
 async def stream(user: User, message: str, conversation_id: str | None = None) -> list[Event]:
     body = {"message": message, **({"conversation_id": conversation_id} if conversation_id else {})}
-    async with user.client.stream(
-        "POST", "/v1/chat/stream", json=body, headers=user.headers
-    ) as r:
+    async with user.client.stream("POST", "/v1/chat/stream", json=body, headers=user.headers) as r:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
         text = (await r.aread()).decode()

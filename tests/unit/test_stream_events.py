@@ -39,8 +39,11 @@ def test_which_one_offers_each_candidate_with_its_due_time_in_the_users_zone() -
 
 def test_a_question_for_a_free_answer_has_no_buttons_and_named_options_are_kept() -> None:
     assert question_event({"kind": "title", "text": "Name?"}, "en", "UTC")["options"] == []
-    named = {"kind": "when", "text": "When?", "options": [{"label": "Tomorrow 9am",
-                                                            "value": "tomorrow at 9am"}]}
+    named = {
+        "kind": "when",
+        "text": "When?",
+        "options": [{"label": "Tomorrow 9am", "value": "tomorrow at 9am"}],
+    }
     assert question_event(named, "en", "UTC")["options"] == [
         {"label": "Tomorrow 9am", "value": "tomorrow at 9am"}
     ]
