@@ -14,7 +14,9 @@ from skills.understanding.types import Intent, RecurrenceSpec, TaskFields, TaskR
 
 CLARIFY_THRESHOLD = Context.clarify_threshold  # the graph's default
 RECURRENCE_OCCURRENCES = 10
-TASK_FIELDS: tuple[str, ...] = ("title", "notes", "priority", "tags", "due_date", "due_time")
+TASK_FIELDS: tuple[str, ...] = (
+    "title", "notes", "priority", "tags", "due_date", "due_time", "shift_minutes",
+)  # fmt: skip
 DATETIME_TASK_FIELDS: tuple[str, ...] = ("due_date", "due_time")
 _EDGE_PUNCT = " \t\n,.;:!?،۔؟'\"“”"
 _ARTICLES = ("the ", "my ", "a ", "an ")

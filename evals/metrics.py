@@ -18,7 +18,7 @@ from deepeval.test_case import LLMTestCase
 from evals import compare
 from evals.goldens import ExpectedDecision, ExpectedUnderstanding
 from skills.audit.decision import AgentDecision
-from skills.understanding.types import ReminderSpec, TaskFields, Understanding
+from skills.understanding.types import QuerySpec, ReminderSpec, TaskFields, Understanding
 
 
 def _payloads(test_case: LLMTestCase) -> tuple[dict[str, Any] | None, dict[str, Any], dict]:
@@ -222,6 +222,8 @@ class ExactMatch(_Deterministic):
             same, why = compare.recurrence_equal(want.recurrence, got.recurrence, meta["timezone"])
             if not same:
                 wrong.append(f"recurrence: {why}")
+        if "query" in expected and (want.query or QuerySpec()) != (got.query or QuerySpec()):
+            wrong.append(f"query: expected {want.query}, got {got.query}")
         return wrong
 
 
