@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from .assemble import Parts, assemble
 from .doc import Clock, Doc
 from .intent import IntentHit, match_intent
 from .normalize import Normalized, normalize, restore_quotes
@@ -19,15 +20,7 @@ from .references import is_pronoun, reference
 from .reminders import reminder_from, take_offset, take_reminder_moment
 from .titles import make_title
 from .tokens import take_notes, take_priority, take_tags
-from .types import (
-    Intent,
-    ParseContext,
-    RecurrenceSpec,
-    ReminderSpec,
-    TaskFields,
-    TaskRef,
-    Understanding,
-)
+from .types import Intent, ParseContext, RecurrenceSpec, TaskRef, Understanding
 from .when import When, take_when
 
 SIGNAL_CONFIDENCE = 0.75  # no verb, but a date/time/priority/tag says "task"
@@ -152,82 +145,33 @@ class _Parse:
             hit = IntentHit(Intent.CREATE_TASK, SIGNAL_CONFIDENCE if signal else BARE_CONFIDENCE)
 
         intent = hit.intent
-        missing: list[str] = []
+        parts = Parts(intent, hit.confidence, lang, notes=notes, priority=priority, tags=tags,
+                      due_date=due_date, due_time=due_time, recurrence=recurrence)  # fmt: skip
         if intent is Intent.CREATE_TASK:
             title = make_title(rest, self.norm.quotes, lang)
             if title and lang == "ur" and _GENERIC_TITLE_UR.match(title):
                 title = None
             if hit.remind_to and title and is_pronoun(title, lang):
                 # "اسے کل صبح 10 بجے یاد دلانا": remind about the task last talked about
-                intent = Intent.SET_REMINDER
+                intent = parts.intent = Intent.SET_REMINDER
                 hit = IntentHit(intent, hit.confidence, groups={"target": title})
-        if intent is Intent.CREATE_TASK:
-            reminder = reminder_from(remind_at, offset)
-            if hit.remind_to and reminder is None:
-                if when.said or recurrence is not None:
-                    reminder = ReminderSpec(offset_minutes=0)
-                else:
-                    missing.append("when")
-            if not title:
-                missing.insert(0, "title")
-            task = TaskFields(
-                title=title,
-                notes=notes,
-                priority=priority,
-                tags=tags,
-                due_date=due_date,
-                due_time=due_time,
-            )
-            return Understanding(
-                intent=intent, confidence=hit.confidence, language=lang, task=task,
-                reminder=reminder, recurrence=recurrence, missing=missing,
-            )  # fmt: skip
-
+            else:
+                parts.title = title
+                parts.reminder = reminder_from(remind_at, offset)
+                parts.remind_at_due = hit.remind_to
+                return assemble(parts)
         if intent is Intent.SET_REMINDER:
-            target = self._target(hit, rest)
-            reminder = reminder_from(when, offset)
-            if target is None:
-                missing.append("target")
-            if reminder is None:
-                missing.append("when")
-            return Understanding(
-                intent=intent, confidence=hit.confidence, language=lang, target=target,
-                reminder=reminder, recurrence=recurrence, missing=missing,
-            )  # fmt: skip
-
+            parts.target = self._target(hit, rest)
+            parts.reminder = reminder_from(when, offset)
+            parts.due_date = parts.due_time = None
+            return assemble(parts)
         if intent is Intent.UPDATE_TASK:
             noise = _UPDATE_NOISE_UR if lang == "ur" else _UPDATE_NOISE_EN
             rest = " ".join(noise.sub(" ", rest).split())
-            target = self._target(hit, rest)
-            task = TaskFields(
-                title=renamed,
-                notes=notes,
-                priority=priority,
-                tags=tags,
-                due_date=due_date,
-                due_time=due_time,
-            )
-            reminder = reminder_from(remind_at, offset)
-            if target is None:
-                missing.append("target")
-            if (
-                not task.model_dump(exclude_defaults=True)
-                and recurrence is None
-                and reminder is None
-            ):
-                missing.append("changes")
-            return Understanding(
-                intent=intent, confidence=hit.confidence, language=lang, task=task, target=target,
-                reminder=reminder, recurrence=recurrence, missing=missing,
-            )  # fmt: skip
-
-        # complete / reopen / delete: only the reference matters
-        target = self._target(hit, rest)
-        if target is None:
-            missing.append("target")
-        return Understanding(
-            intent=intent, confidence=hit.confidence, language=lang, target=target, missing=missing
-        )
+            parts.title = renamed
+            parts.reminder = reminder_from(remind_at, offset)
+        parts.target = self._target(hit, rest)
+        return assemble(parts)
 
     def _target(self, hit: IntentHit, rest: str) -> TaskRef | None:
         words = hit.groups.get("target") or rest
@@ -249,23 +193,3 @@ class RulesUnderstander:
 
     def understand_sync(self, text: str, ctx: ParseContext) -> Understanding:
         return understand_sync(text, ctx)
-
-
-# --- per-skill entry points used by the skill subgraphs -----------------------------------
-
-
-def parse_task_fields(text: str, ctx: ParseContext) -> TaskFields:
-    return understand_sync(text, ctx).task
-
-
-def parse_reminder(text: str, ctx: ParseContext) -> ReminderSpec | None:
-    return understand_sync(text, ctx).reminder
-
-
-def parse_recurrence(text: str, ctx: ParseContext) -> RecurrenceSpec | None:
-    return understand_sync(text, ctx).recurrence
-
-
-def detect_intent(text: str, ctx: ParseContext) -> tuple[Intent, float]:
-    u = understand_sync(text, ctx)
-    return u.intent, u.confidence
