@@ -20,7 +20,7 @@ from .references import is_pronoun, reference
 from .reminders import reminder_from, take_offset, take_reminder_moment
 from .titles import make_title
 from .tokens import take_notes, take_priority, take_tags
-from .types import Intent, ParseContext, RecurrenceSpec, TaskRef, Understanding
+from .types import Intent, ParseContext, QuerySpec, RecurrenceSpec, TaskRef, Understanding
 from .when import When, take_when
 
 SIGNAL_CONFIDENCE = 0.75  # no verb, but a date/time/priority/tag says "task"
@@ -83,15 +83,16 @@ class _Parse:
 
     def __init__(self, text: str, ctx: ParseContext) -> None:
         self.norm: Normalized = normalize(text)
-        self.lang = self.norm.language
+        self.lang = self.norm.language  # the grammar that reads the text
+        self.written = self.norm.written  # the language the reply is written in
         self.clock = Clock.of(ctx)
         self.doc = Doc(self.norm.text)
 
     def run(self) -> Understanding:
-        lang, doc, clock = self.lang, self.doc, self.clock
+        lang, doc, clock, written = self.lang, self.doc, self.clock, self.written
         if not _HAS_WORD.search(doc.text) or _SMALL_TALK.match(doc.text):
             return Understanding(
-                intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=lang
+                intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=written
             )
         notes = take_notes(doc)
         hit = match_intent(doc, lang, clock)
@@ -100,18 +101,21 @@ class _Parse:
         priority = take_priority(doc, lang)
 
         if hit is not None and hit.intent is Intent.HELP:
-            return Understanding(intent=Intent.HELP, confidence=hit.confidence, language=lang)
+            return Understanding(intent=Intent.HELP, confidence=hit.confidence, language=written)
         if hit is None:
             trial = Doc(doc.text)
             spec = take_query(trial, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            spec = self._typed(spec)
             if is_query_phrase(trial.text, said):
                 return Understanding(
-                    intent=Intent.QUERY_TASKS, confidence=0.8, language=lang, query=spec
+                    intent=Intent.QUERY_TASKS, confidence=0.8, language=written, query=spec
                 )
         if hit is not None and hit.intent is Intent.QUERY_TASKS:
-            spec = take_query(doc, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            spec = self._typed(
+                take_query(doc, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            )
             return Understanding(
-                intent=Intent.QUERY_TASKS, confidence=hit.confidence, language=lang, query=spec
+                intent=Intent.QUERY_TASKS, confidence=hit.confidence, language=written, query=spec
             )
 
         renamed = None
@@ -140,13 +144,15 @@ class _Parse:
             title = make_title(rest, self.norm.quotes, lang)
             if not signal and not title:
                 return Understanding(
-                    intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=lang
+                    intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=written
                 )
             hit = IntentHit(Intent.CREATE_TASK, SIGNAL_CONFIDENCE if signal else BARE_CONFIDENCE)
 
         intent = hit.intent
-        parts = Parts(intent, hit.confidence, lang, notes=notes, priority=priority, tags=tags,
-                      due_date=due_date, due_time=due_time, recurrence=recurrence)  # fmt: skip
+        parts = Parts(
+            intent, hit.confidence, written, notes=self.norm.original(notes), priority=priority,
+            tags=tags, due_date=due_date, due_time=due_time, recurrence=recurrence,
+        )  # fmt: skip
         if intent is Intent.CREATE_TASK:
             title = make_title(rest, self.norm.quotes, lang)
             if title and lang == "ur" and _GENERIC_TITLE_UR.match(title):
@@ -156,7 +162,7 @@ class _Parse:
                 intent = parts.intent = Intent.SET_REMINDER
                 hit = IntentHit(intent, hit.confidence, groups={"target": title})
             else:
-                parts.title = title
+                parts.title = self.norm.original(title)
                 parts.reminder = reminder_from(remind_at, offset)
                 parts.remind_at_due = hit.remind_to
                 return assemble(parts)
@@ -168,16 +174,22 @@ class _Parse:
         if intent is Intent.UPDATE_TASK:
             noise = _UPDATE_NOISE_UR if lang == "ur" else _UPDATE_NOISE_EN
             rest = " ".join(noise.sub(" ", rest).split())
-            parts.title = renamed
+            parts.title = self.norm.original(renamed)
             parts.reminder = reminder_from(remind_at, offset)
         parts.target = self._target(hit, rest)
         return assemble(parts)
+
+    def _typed(self, spec: QuerySpec) -> QuerySpec:
+        """The words to search for, spelled as the person typed them."""
+        if spec.text is None:
+            return spec
+        return spec.model_copy(update={"text": self.norm.original(spec.text)})
 
     def _target(self, hit: IntentHit, rest: str) -> TaskRef | None:
         words = hit.groups.get("target") or rest
         ref = reference(words, self.lang)
         if ref is not None and ref.text:
-            ref = TaskRef(text=restore_quotes(ref.text, self.norm.quotes))
+            ref = TaskRef(text=self.norm.original(restore_quotes(ref.text, self.norm.quotes)))
         return ref
 
 
