@@ -13,11 +13,13 @@ from datetime import date, time
 from .assemble import Parts, assemble
 from .doc import Clock, Doc
 from .intent import IntentHit, match_intent
+from .lists import take_list
 from .normalize import Normalized, normalize, restore_quotes
 from .query import is_query_phrase, take_query
 from .recurrence import build_recurrence, take_recurrence
-from .references import is_pronoun, reference
+from .references import clean_target, is_pronoun, reference
 from .reminders import reminder_from, take_offset, take_reminder_moment
+from .shifts import take_shift
 from .titles import make_title
 from .tokens import take_notes, take_priority, take_tags
 from .types import Intent, ParseContext, QuerySpec, RecurrenceSpec, TaskRef, Understanding
@@ -95,9 +97,14 @@ class _Parse:
                 intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=written
             )
         notes = take_notes(doc)
+        listed = take_list(doc, lang)
         hit = match_intent(doc, lang, clock)
+        if hit is None and listed is not None and listed.command:
+            hit = IntentHit(Intent.CREATE_TASK)
         said = doc.text
         tags = take_tags(doc)
+        if listed is not None and listed.tag and listed.tag not in tags:
+            tags.insert(0, listed.tag)
         priority = take_priority(doc, lang)
 
         if hit is not None and hit.intent is Intent.HELP:
@@ -126,6 +133,7 @@ class _Parse:
             # "from tuesday to friday": the new date wins
             doc.take(m.start(), doc.text.find(" to ", m.end()) + 1)
 
+        shift = take_shift(doc, lang) if is_update else None
         before = doc.text
         core = take_recurrence(doc, clock, lang)
         offset = take_offset(doc, lang)
@@ -148,15 +156,23 @@ class _Parse:
                 )
             hit = IntentHit(Intent.CREATE_TASK, SIGNAL_CONFIDENCE if signal else BARE_CONFIDENCE)
 
+        if hit.creates_when_dated and offset is None and (when.said or core is not None):
+            # "set a reminder for my meeting with john on friday": the reminder is a new task
+            title = clean_target(rest, lang)
+            hit = IntentHit(Intent.CREATE_TASK, hit.confidence, remind_to=True)
+            rest = title
         intent = hit.intent
         parts = Parts(
             intent, hit.confidence, written, notes=self.norm.original(notes), priority=priority,
-            tags=tags, due_date=due_date, due_time=due_time, recurrence=recurrence,
+            tags=tags, due_date=due_date, due_time=due_time, shift_minutes=shift,
+            recurrence=recurrence,
         )  # fmt: skip
         if intent is Intent.CREATE_TASK:
             title = make_title(rest, self.norm.quotes, lang)
             if title and lang == "ur" and _GENERIC_TITLE_UR.match(title):
                 title = None
+            if hit.title_prefix:
+                title = f"{hit.title_prefix} {title}" if title else hit.title_prefix
             if hit.remind_to and title and is_pronoun(title, lang):
                 # "اسے کل صبح 10 بجے یاد دلانا": remind about the task last talked about
                 intent = parts.intent = Intent.SET_REMINDER
