@@ -296,7 +296,7 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
     (
         # ہفتہ/ہفتے as Saturday: with کو / کے دن, or ہفتہ standing alone (not "2 ہفتے", "ہر ہفتے")
         re.compile(
-            rf"(?<!\w){_MOD_UR}(?P<wd>ہفتے|ہفتہ)(?=\s+(?:کو|کے\s+دن))(?:\s+(?:کو|کے\s+دن))"
+            rf"(?<!\w){_MOD_UR}(?P<wd>ہفتے|ہفتہ)(?=\s+(?:کو|کے\s+(?:دن|روز)))(?:\s+(?:کو|کے\s+(?:دن|روز)))"
             rf"|(?<!\w)(?<!ہر\s)(?<!\d\s)(?<!اس\s)(?<!اگلے\s)(?<!پچھلے\s)(?P<wd2>ہفتہ)(?!\w)"
             r"(?!\s+(?:کے|بعد|میں|وار|تک|پہلے))"
         ),
@@ -346,6 +346,11 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
             rf"(?<!\w)(?:وسط\s+(?P<mo>{_MONTH_UR})|(?P<mo2>{_MONTH_UR})\s+کے\s+وسط(?:\s+میں)?)(?!\w){_SUF_UR}"
         ),
         lambda m, t: next_month_day(t, ur.MONTHS[m["mo"] or m["mo2"]], 15),
+    ),
+    # یکم = the 1st ("یکم کو کرایہ دینا", "یکم تاریخ کو")
+    (
+        re.compile(rf"(?<!\w)یکم(?:\s+تاریخ)?(?!\w){_SUF_UR}"),
+        lambda m, t: next_day_of_month(t, 1),
     ),
     (
         re.compile(rf"(?<!\w)(?P<d>{ur.MONTH_DAY})\s*تاریخ(?!\w){_SUF_UR}"),

@@ -157,6 +157,24 @@ _ENGLISH_TOO = frozenset(
     }
 )  # fmt: skip
 
+# Roman spellings that are English words too but lean Urdu next to a sure Urdu word
+_LEANING = frozenset({"lena", "jana", "ho", "mera", "hay", "bata", "hen", "kay", "bi", "sewa"})
+# Roman Urdu infinitives end in -na/-ni/-ne ("khelna", "bharni"); English words that do too
+_INFINITIVE = re.compile(r"^[a-z]{2,}(?:na|ni|ne)$")
+_ENGLISH_NA = frozenset(
+    {
+        "phone", "done", "gone", "none", "line", "online", "fine", "mine", "nine", "wine", "dine",
+        "shine", "machine", "engine", "magazine", "routine", "vaccine", "medicine", "zone", "tone",
+        "stone", "alone", "plane", "lane", "crane", "airplane", "iphone", "someone", "anyone",
+        "everyone", "scene", "gene", "june", "tune", "dune", "bone", "cone", "clone", "drone",
+        "define", "combine", "decline", "deadline", "headline", "pipeline", "timeline", "turbine",
+        "cuisine", "marine", "urine", "canine", "feminine", "genuine", "examine", "determine",
+        "china", "arena", "antenna", "banana", "sauna", "hyena", "lasagna", "retina", "vienna",
+        "tuna", "luna", "fauna", "corona", "verona", "ballerina", "mini", "bikini", "zucchini",
+        "linguini", "tortellini", "martini", "genie", "eugene", "ozone",
+    }
+)  # fmt: skip
+
 _LOOKUP: dict[str, str] = {
     **ENGLISH_NAMES,
     **{spelling: urdu for urdu, spellings in SPELLINGS.items() for spelling in spellings},
@@ -186,8 +204,11 @@ def is_roman_urdu(text: str) -> bool:
         return False
     if _GREETING.search(text):
         return True
-    markers = {w for w in _words(text) if w in _MARKERS}
-    return len(markers) >= 2
+    words = _words(text)
+    strong = {w for w in words if w in _MARKERS}
+    # "doodh lena ho gaya", "sunday ko cricket khelna": one sure word and one that only leans
+    weak = {w for w in words if w in _LEANING or (_INFINITIVE.match(w) and w not in _ENGLISH_NA)}
+    return len(strong) >= 2 or (len(strong) == 1 and bool(weak - strong))
 
 
 _EDGE = ".,;:!?"
