@@ -128,7 +128,10 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "ٹھیک": ("theek", "thik", "theak"), "اچھا": ("acha", "achha", "accha", "achaa"),
     "حافظ": ("hafiz",), "خدا": ("khuda", "khudaa"), "اللہ": ("allah",),
     "حال": ("haal", "hal"), "کیسے": ("kaise", "kese", "kaisay", "kesy", "kesay"),
-    "مدد": ("madad",),
+    "مدد": ("madad", "madd"),
+    "آپ": ("aap", "ap"), "تم": ("tum",), "سکتے": ("sakte", "sakty", "saktay"),
+    "سکتی": ("sakti",), "نیا": ("naya", "nya"), "نئی": ("nayi", "nyi"), "نئے": ("naye", "nae"),
+    "نام": ("naam", "nam"), "ویک اینڈ": ("weekend", "weekends"), "شدہ": ("shuda", "shudah"),
 }  # fmt: skip
 
 # English weekday and month names are common in Roman Urdu ("sunday ko", "14 august ko")
@@ -158,7 +161,9 @@ _ENGLISH_TOO = frozenset(
 )  # fmt: skip
 
 # Roman spellings that are English words too but lean Urdu next to a sure Urdu word
-_LEANING = frozenset({"lena", "jana", "ho", "mera", "hay", "bata", "hen", "kay", "bi", "sewa"})
+_LEANING = frozenset(
+    {"lena", "jana", "ho", "mera", "hay", "bata", "hen", "kay", "bi", "sewa", "do", "den", "dein"}
+)
 # Roman Urdu infinitives end in -na/-ni/-ne ("khelna", "bharni"); English words that do too
 _INFINITIVE = re.compile(r"^[a-z]{2,}(?:na|ni|ne)$")
 _ENGLISH_NA = frozenset(
@@ -206,6 +211,8 @@ def is_roman_urdu(text: str) -> bool:
         return True
     words = _words(text)
     strong = {w for w in words if w in _MARKERS}
+    if len(words) == 1 and strong:  # "shukriya", "madad"
+        return True
     # "doodh lena ho gaya", "sunday ko cricket khelna": one sure word and one that only leans
     weak = {w for w in words if w in _LEANING or (_INFINITIVE.match(w) and w not in _ENGLISH_NA)}
     return len(strong) >= 2 or (len(strong) == 1 and bool(weak - strong))
