@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evals.compare import understanding_diffs
 from evals.goldens import Golden, read_file
-from evals.metrics import ExactMatch
 from skills.understanding.rules import understand_sync
 
 BLIND_DIR = Path(__file__).parent / "blind"
@@ -36,7 +36,7 @@ def wrong_parts(golden: Golden) -> list[str]:
     """What the rules backend got wrong on one command (empty: an exact match)."""
     got = understand_sync(golden.input, golden.context())
     meta = {"language": golden.language, "timezone": golden.timezone}
-    return ExactMatch._understanding(got.model_dump(mode="json"), golden.expected, meta)
+    return understanding_diffs(got.model_dump(mode="json"), golden.expected, meta)
 
 
 def score(name: str) -> dict[str, Score]:
