@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .assemble import Parts
-from .normalize import detect_language
+from .normalize import detect_language, normalize
 from .phrases import (
     resolve_priority,
     resolve_query,
@@ -39,13 +39,16 @@ def _tags(raw: list[str]) -> list[str]:
     return tags
 
 
-def _target(spans: Spans, language: str) -> TaskRef | None:
+def _target(spans: Spans) -> TaskRef | None:
     if spans.all_tasks:
         return TaskRef(all_tasks=True)
     if spans.target_is_pronoun:
         return TaskRef(pronoun=True)
-    if spans.target and (text := clean_target(spans.target, language)):
-        return TaskRef(text=text)
+    if spans.target:
+        # cleaned by the grammar of its own script ("report wala kaam" is read as Urdu)
+        norm = normalize(spans.target)
+        if text := norm.original(clean_target(norm.text, norm.language)):
+            return TaskRef(text=text)
     return None
 
 
@@ -87,5 +90,5 @@ def parts_from_spans(spans: Spans, text: str, ctx: ParseContext) -> Parts:
     elif intent is Intent.UPDATE_TASK:
         parts.title = (spans.new_title or "").strip() or None
     if intent is not Intent.CREATE_TASK:
-        parts.target = _target(spans, language)
+        parts.target = _target(spans)
     return parts
