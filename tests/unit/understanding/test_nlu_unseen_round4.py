@@ -214,3 +214,26 @@ def test_roman_urdu_reminders_and_targets() -> None:
 def test_english_is_not_mistaken_for_roman_urdu(text: str) -> None:
     assert not is_roman_urdu(text)
     assert parse(text).language == "en"
+
+
+# --- date words never stay in a title ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("pay rent on the first", "pay rent", d(4, 1)),
+        ("pay rent on the 1st of next month", "pay rent", d(4, 1)),
+        ("submit taxes by the fifteenth", "submit taxes", d(3, 15)),
+        ("renew the lease on the twenty-first of june", "renew the lease", d(6, 21)),
+    ],
+)
+def test_days_of_the_month_in_words_and_of_next_month(text: str, title: str, due) -> None:
+    u = parse(text)
+    assert (u.task.title, u.task.due_date) == (title, due)
+
+
+@pytest.mark.parametrize("text", ["watch the first episode", "buy a second phone"])
+def test_an_ordinal_without_a_date_word_stays_in_the_title(text: str) -> None:
+    u = parse(text)
+    assert (u.task.title, u.task.due_date) == (text, None)
