@@ -282,6 +282,17 @@ def _wd_ur(m: re.Match[str], today: date) -> date | None:
 
 
 _UR: list[tuple[re.Pattern[str], Resolver]] = [
+    # "اگلے مہینے کی 5 تاریخ": that day of next month
+    (
+        re.compile(
+            rf"(?<!\w)(?P<mod>اگلے|اس)\s+(?:مہینے|ماہ)\s+کی\s+(?P<d>{ur.MONTH_DAY}|یکم)\s*(?:تاریخ)?"
+            rf"(?!\w){_SUF_UR}"
+        ),
+        lambda m, t: next_day_of_month(
+            (t + relativedelta(months=1)).replace(day=1) if m["mod"] == "اگلے" else t,
+            1 if m["d"] == "یکم" else ur.month_day(m["d"]),
+        ),
+    ),
     (
         re.compile(rf"(?<!\w)(?P<y>\d{{4}})-(?P<mo>\d{{1,2}})-(?P<d>\d{{1,2}})(?!\w){_SUF_UR}"),
         lambda m, t: (

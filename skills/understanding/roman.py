@@ -131,7 +131,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "مدد": ("madad", "madd"),
     "آپ": ("aap", "ap"), "تم": ("tum",), "سکتے": ("sakte", "sakty", "saktay"),
     "سکتی": ("sakti",), "نیا": ("naya", "nya"), "نئی": ("nayi", "nyi"), "نئے": ("naye", "nae"),
-    "نام": ("naam", "nam"), "ویک اینڈ": ("weekend", "weekends"), "شدہ": ("shuda", "shudah"),
+    "نام": ("naam", "nam"), "ذرا": ("zara", "zra", "zaraa"), "کب": ("kab",),
+    "ویک اینڈ": ("weekend", "weekends"), "شدہ": ("shuda", "shudah"),
 }  # fmt: skip
 
 # English weekday and month names are common in Roman Urdu ("sunday ko", "14 august ko")
@@ -162,7 +163,25 @@ _ENGLISH_TOO = frozenset(
 
 # Roman spellings that are English words too but lean Urdu next to a sure Urdu word
 _LEANING = frozenset(
-    {"lena", "jana", "ho", "mera", "hay", "bata", "hen", "kay", "bi", "sewa", "do", "den", "dein"}
+    {
+        "lena",
+        "jana",
+        "ho",
+        "mera",
+        "hay",
+        "bata",
+        "hen",
+        "kay",
+        "bi",
+        "sewa",
+        "do",
+        "den",
+        "dein",
+        "list",
+        "mein",
+        "me",
+        "main",
+    }
 )
 # Roman Urdu infinitives end in -na/-ni/-ne ("khelna", "bharni"); English words that do too
 _INFINITIVE = re.compile(r"^[a-z]{2,}(?:na|ni|ne)$")
@@ -194,7 +213,9 @@ _CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
 _LATIN_WORD = re.compile(r"[a-z]", re.I)
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 # "yaad dilana ke ...": Roman "ke" after a verb is the conjunction کہ, not the genitive کے
-_CONJ_AFTER = frozenset({"دلانا", "دلاؤ", "دلائیں", "کرو", "کریں", "ہے", "ایڈ", "شامل", "لکھو"})
+_CONJ_AFTER = frozenset(
+    {"دلانا", "دلاؤ", "دلائیں", "کرو", "کریں", "ہے", "ایڈ", "شامل", "لکھو", "دینا", "دو", "دیں"}
+)
 # "kam ahem", "kam zaroori": کم (less), else "kam" is کام (work), as people type it
 _LESS_BEFORE = frozenset({"اہم", "ضروری"})
 

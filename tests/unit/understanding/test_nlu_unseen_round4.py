@@ -237,3 +237,26 @@ def test_days_of_the_month_in_words_and_of_next_month(text: str, title: str, due
 def test_an_ordinal_without_a_date_word_stays_in_the_title(text: str) -> None:
     u = parse(text)
     assert (u.task.title, u.task.due_date) == (text, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("اگلے مہینے کی 5 تاریخ کو بل جمع کرانا", "بل جمع کرانا", d(4, 5)),
+        ("agle mahine ki 10 tareekh ko fees bharni hai", "fees bharni", d(4, 10)),
+        ("zara kal dhobi ko kapre dena", "dhobi ko kapre dena", d(3, 14)),
+    ],
+)
+def test_urdu_day_of_next_month_and_a_polite_opener(text: str, title: str, due) -> None:
+    u = parse(text)
+    assert (u.task.title, u.task.due_date) == (title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"), [("shopping list dikhao", "shopping"), ("شاپنگ لسٹ دکھاؤ", "شاپنگ")]
+)
+def test_showing_a_named_list_is_a_query_on_its_tag(text: str, tag: str) -> None:
+    u = parse(text)
+    assert u.intent is Intent.QUERY_TASKS
+    assert u.query is not None
+    assert u.query.tag == tag
