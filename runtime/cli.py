@@ -27,13 +27,33 @@ def _logging(component: str) -> None:
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(help="API port")] = 8000,
-    host: Annotated[str, typer.Option(help="API bind address")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="API port (default: PORT or 8000)")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="API bind address (default: HOST or 127.0.0.1)")
+    ] = None,
 ) -> None:
     """Start everything (embedded Postgres and broker unless configured); Ctrl-C stops all."""
     from runtime.supervisor import run_all
 
-    raise typer.Exit(run_all(host=host, port=port))
+    settings = get_settings()
+    raise typer.Exit(run_all(host=host or settings.host, port=port or settings.port))
+
+
+@app.command()
+def mail(
+    last: Annotated[int, typer.Option(help="show the newest N messages (0: all)")] = 10,
+) -> None:
+    """Show the e-mail `up` kept in its local mail sink (used while SMTP_HOST is unset)."""
+    from runtime.mail_sink import maildir_path, read_mail
+
+    settings = get_settings()
+    mails = list(read_mail(settings.data_dir))
+    if not mails:
+        typer.echo(f"no mail in {maildir_path(settings.data_dir)}")
+        return
+    for m in mails[-last:] if last > 0 else mails:
+        typer.echo(f"{m.received:%Y-%m-%d %H:%M:%S} UTC  to {m.to}\n  {m.subject}")
+        typer.echo("".join(f"  | {line}\n" for line in m.body.splitlines()), nl=False)
 
 
 @app.command()
