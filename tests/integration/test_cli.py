@@ -167,7 +167,8 @@ def test_up_runs_every_part_stops_on_ctrl_c_and_keeps_the_data() -> None:
             token = httpx.post(f"{base}/v1/auth/login", json=account).json()["access_token"]
             auth = {"Authorization": f"Bearer {token}"}
             listed = httpx.get(f"{base}/v1/tasks", headers=auth)
-            assert [t["title"] for t in listed.json()["items"]] == ["survive a restart"]
+            titles = [t["title"] for t in listed.json()["items"]]
+            assert titles == ["water the plants", "survive a restart"]
             trail = _audit_trail(base, auth, lambda ids: unread in ids)
         assert trail.count(unread) == 1
         assert len(trail) == len(set(trail))  # republished events were not recorded twice
