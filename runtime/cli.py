@@ -80,6 +80,33 @@ def api(
 
 
 @app.command()
+def chat(
+    url: Annotated[
+        str | None, typer.Option(help="the API (default: a running `up`'s, else PUBLIC_URL)")
+    ] = None,
+    email: Annotated[str | None, typer.Option(help="log in as (asked when needed)")] = None,
+    new: Annotated[bool, typer.Option("--new", help="start a new conversation")] = False,
+) -> None:
+    """Chat with the assistant in this terminal (log in once; the conversation is kept).
+
+    The password is asked for, or read from TODO_AGENT_PASSWORD; lines piped to stdin are sent
+    one by one, each reply printed on its own."""
+    from runtime.chat_cli import run
+    from runtime.endpoints import api_url
+
+    settings = get_settings()
+    raise typer.Exit(
+        run(
+            url or api_url(settings),
+            settings.data_dir,
+            email=email,
+            password=os.environ.get("TODO_AGENT_PASSWORD"),
+            new=new,
+        )
+    )
+
+
+@app.command()
 def relay() -> None:
     """Publish the outbox to the broker (or the Dapr sidecar)."""
     from runtime.relay_service import serve

@@ -205,6 +205,7 @@ def run_all(*, host: str, port: int) -> int:
             settings.data_dir,
             database_url=env["DATABASE_URL"],
             kafka_bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"],
+            api_url=f"http://{_connectable(host)}:{port}",
         )
         published = True
         parts = _parts(host, port)
