@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.schemas import RecurrenceIn, TaskIn, TaskOut
 from domain.models import Status, Task, TaskCreate, Title
 from domain.store.task_import import MAX_ROWS, ImportRow
+from domain.validation import error_field, error_message, first_error
 from skills.understanding.phrases import resolve_recurrence, resolve_when
 from skills.understanding.types import ParseContext
 
@@ -102,10 +103,10 @@ def export_json(tasks: list[Task], timezone: str) -> bytes:
     return json.dumps(body, ensure_ascii=False, indent=1).encode()
 
 
-def _first(exc: ValidationError) -> tuple[str | None, str]:
+def _first(exc: ValidationError | RequestValidationError) -> tuple[str | None, str]:
+    """(field, message) of the first error, in the project's one wording."""
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err.get("loc", ())) or None
-    return where, str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    return error_field(tuple(err.get("loc", ()))) or None, error_message(err)
 
 
 def parse_json(raw: bytes, timezone: str) -> Parsed:
@@ -140,11 +141,9 @@ def parse_json(raw: bytes, timezone: str) -> Parsed:
 
 
 def _message(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return str(first.get("msg", exc)).removeprefix("Value error, ")
-    return str(exc)
+    if isinstance(exc, RequestValidationError):
+        return _first(exc)[1]
+    return first_error(exc)
 
 
 def _check_size(n: int) -> None:

@@ -284,4 +284,3 @@ def build_server(
         }
 
     return mcp
-

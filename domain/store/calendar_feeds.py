@@ -12,12 +12,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-import asyncpg
-
 from domain.models import Task
+from domain.store.db import Db
 from domain.store.tasks import _COLUMNS, _row_to_task
-
-Db = asyncpg.Connection | asyncpg.Pool
 
 # A feed is read by calendar apps every few hours; bound what one read can cost.
 MAX_FEED_TASKS = 5000

@@ -3,7 +3,7 @@ transaction, so an import lands entirely or not at all, with every change's even
 
 A row with the id of one of the user's tasks updates it; a row with the title and due time of an
 existing task is that task again (importing the same file twice changes nothing); any other row
-is a new task. The functions take a connection or a pool; `apply` opens its own transaction.
+is a new task. The functions take a connection or a pool (`Db`); `apply` runs in one transaction.
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-import asyncpg
-
 from domain.events import EventType
 from domain.models import Recurrence, Status, Task, TaskCreate
+from domain.store.db import Connection, Db, transaction
 from domain.store.meta import Meta
 from domain.store.outbox import OutboxBatch
 from domain.store.tasks import _COLUMNS, _row_to_task
-
-Db = asyncpg.Connection | asyncpg.Pool
 
 MAX_ROWS = 5000
 
@@ -96,9 +93,10 @@ async def plan(db: Db, owner_id: uuid.UUID, rows: list[ImportRow]) -> Plan:
     return result
 
 
-async def apply(pool: asyncpg.Pool, owner_id: uuid.UUID, rows: list[ImportRow], meta: Meta) -> Plan:
-    """Plan again inside the transaction (the list may have changed since a dry run) and apply."""
-    async with pool.acquire() as conn, conn.transaction():
+async def apply(db: Db, owner_id: uuid.UUID, rows: list[ImportRow], meta: Meta) -> Plan:
+    """Plan again inside the transaction (the list may have changed since a dry run) and apply.
+    On a connection, the import is a savepoint of the caller's transaction."""
+    async with transaction(db) as conn:
         # One import at a time per user: a second one waits, then sees the first one's tasks.
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"import {owner_id}")
         result = await plan(conn, owner_id, rows)
@@ -111,9 +109,7 @@ async def apply(pool: asyncpg.Pool, owner_id: uuid.UUID, rows: list[ImportRow], 
     return result
 
 
-async def _create(
-    conn: asyncpg.Connection, owner_id: uuid.UUID, row: ImportRow, meta: Meta
-) -> None:
+async def _create(conn: Connection, owner_id: uuid.UUID, row: ImportRow, meta: Meta) -> None:
     data, now, new_id = row.task, datetime.now(UTC), uuid.uuid4()
     recurrence = (
         Recurrence(rrule=data.recurrence.rrule, series_id=new_id) if data.recurrence else None
@@ -161,7 +157,7 @@ async def _create(
     await events.write(conn)
 
 
-async def _update(conn: asyncpg.Connection, owner_id: uuid.UUID, step: Step, meta: Meta) -> None:
+async def _update(conn: Connection, owner_id: uuid.UUID, step: Step, meta: Meta) -> None:
     before, data, status = step.existing, step.row.task, step.row.status
     assert before is not None
     columns: dict[str, Any] = {

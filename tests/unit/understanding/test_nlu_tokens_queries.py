@@ -192,4 +192,3 @@ def test_quotes_are_set_aside() -> None:
     norm = normalize('add "buy milk tomorrow" now')
     assert "tomorrow" not in norm.text
     assert norm.quotes == ("buy milk tomorrow",)
-
