@@ -3,7 +3,8 @@
 Reading a file never stops at its first bad row: every row is checked and every problem is
 reported with where it is (a CSV line, a JSON item), so a person fixes the file in one pass.
 
-Todoist's CSV: one row per item, TYPE `task` (sections, notes and blank rows are skipped),
+Todoist's CSV: one row per item, TYPE `task` (a `note` row joins the notes of the task above it;
+sections and blank rows are skipped),
 CONTENT the title with `@label`s, DESCRIPTION, PRIORITY 1 (p1, most urgent) .. 4, DATE in words
 ("every sunday at 7pm", "tomorrow", "2026-12-06 19:00") read in TIMEZONE or the user's zone.
 Todoist has no column for an RFC 5545 rule, so our export adds one (RRULE), which our import
@@ -18,7 +19,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +29,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.schemas import RecurrenceIn, TaskIn, TaskOut
-from domain.models import Status, Task, TaskCreate, Title
+from domain.models import MAX_NOTES, NUL_MESSAGE, Status, Task, TaskCreate, Title
 from domain.store.task_import import MAX_ROWS, ImportRow
 from domain.validation import error_field, error_message, first_error
 from skills.understanding.phrases import resolve_recurrence, resolve_when
@@ -203,19 +204,42 @@ def parse_csv(raw: bytes, timezone: str, *, now: datetime | None = None) -> Pars
     parsed = Parsed([], [])
     now = now or datetime.now(UTC)
     count = 0
+    last_ok = False  # whether the task a following note belongs to was read
     for record in _records(reader):
         line = reader.line_num  # the record's last line (a quoted field may span several)
         kind = (record.get("TYPE") or "").strip().lower()
+        if kind == "note" and last_ok:
+            try:
+                parsed.rows[-1] = _with_note(parsed.rows[-1], record.get("CONTENT") or "")
+            except _RowProblem as problem:
+                parsed.errors.append(RowError(count, problem.message, line=line, field="CONTENT"))
+            continue
         if kind != "task":
             parsed.skipped += 1
+            last_ok = False
             continue
         count += 1
         try:
             parsed.rows.append(_csv_row(record, count, line, timezone, now))
+            last_ok = True
         except _RowProblem as problem:
             parsed.errors.append(RowError(count, problem.message, line=line, field=problem.field))
+            last_ok = False
     _check_size(count)
     return parsed
+
+
+def _with_note(row: ImportRow, note: str) -> ImportRow:
+    """A Todoist note (a comment on the task above) joins the task's notes."""
+    note = note.strip()
+    if not note:
+        return row
+    notes = f"{row.task.notes}\n\n{note}" if row.task.notes else note
+    if len(notes) > MAX_NOTES:
+        raise _RowProblem("CONTENT", f"the task's notes would pass {MAX_NOTES} characters")
+    if "\x00" in notes:
+        raise _RowProblem("CONTENT", NUL_MESSAGE)
+    return replace(row, task=row.task.model_copy(update={"notes": notes}))
 
 
 def _records(reader: csv.DictReader[str]) -> Iterator[dict[str, str | None]]:

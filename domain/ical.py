@@ -41,6 +41,16 @@ def feed(tasks: list[Task], *, timezone: str, name: str = "todo-agent") -> bytes
     return cal.to_ical()
 
 
+def _remaining(rrule: str, occurrence: int) -> vRecur:
+    """The rule from this instance on: the open task is occurrence N of its series, and the
+    event starts there, so a COUNT still to go is what is left of it."""
+    rule = vRecur.from_ical(rrule)
+    if "COUNT" in rule and occurrence > 1:
+        (count,) = rule["COUNT"]
+        rule["COUNT"] = [max(1, int(count) - occurrence + 1)]
+    return rule
+
+
 def _event(task: Task, timezone: str, stamp: datetime) -> Event:
     local = task.local_due(timezone)
     assert local is not None
@@ -61,7 +71,7 @@ def _event(task: Task, timezone: str, stamp: datetime) -> Event:
         event.add("dtstart", start)
         event.add("dtend", start + TIMED_LENGTH)
     if task.recurrence is not None:
-        event.add("rrule", vRecur.from_ical(task.recurrence.rrule))
+        event.add("rrule", _remaining(task.recurrence.rrule, task.recurrence.occurrence))
     if task.tags:
         event.add("categories", task.tags)
     if priority := _PRIORITY.get(task.priority):

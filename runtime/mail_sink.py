@@ -36,7 +36,7 @@ class MailSink:
 
         path = maildir_path(self.data_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
-        controller = Controller(Mailbox(str(path)), hostname="127.0.0.1", port=self.port)
+        controller = Controller(Mailbox(path), hostname="127.0.0.1", port=self.port)
         controller.start()  # its own thread; returns once the server accepts connections
         self._controller = controller
 

@@ -5,12 +5,14 @@ their RRULEs, and a rotated or revoked secret that opens nothing."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
+from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from tests.conftest import User, register
@@ -21,7 +23,7 @@ async def _ics(http: httpx.AsyncClient, url: str) -> httpx.Response:
 
 
 async def test_feed_lists_due_tasks_in_the_users_zone_with_rrules(
-    http: httpx.AsyncClient, alice: User, bob: User
+    http: httpx.AsyncClient, alice: User, bob: User, pool: asyncpg.Pool
 ) -> None:
     tasks = [
         {"title": "call mom", "due": "2026-12-06T19:00:00", "tags": ["family"], "priority": 1,
@@ -29,10 +31,17 @@ async def test_feed_lists_due_tasks_in_the_users_zone_with_rrules(
         {"title": "pay rent", "due_date": "2027-01-01", "notes": "landlord: Mr. Khan"},
         {"title": "دودھ خریدنا", "due": "2026-12-04T17:00:00"},
         {"title": "someday, no date"},
+        {"title": "take the pills", "due": "2026-12-04T08:00:00",
+         "recurrence": {"rrule": "FREQ=DAILY;COUNT=5"}},
     ]  # fmt: skip
     for body in tasks:
         assert (await alice.request("POST", "/v1/tasks", json=body)).status_code == 201
     friday = "2026-12-05T09:00:00"
+    # The open instance of "take the pills" is its series' third: three doses are left.
+    await pool.execute(
+        "UPDATE app.tasks SET occurrence = 3 WHERE owner_id = $1 AND title = 'take the pills'",
+        uuid.UUID(alice.id),
+    )
     done = await alice.request("POST", "/v1/tasks", json={"title": "done", "due": friday})
     await alice.request("POST", f"/v1/tasks/{done.json()['id']}/complete")
     await bob.request("POST", "/v1/tasks", json={"title": "bob's own", "due": friday})
@@ -47,7 +56,10 @@ async def test_feed_lists_due_tasks_in_the_users_zone_with_rrules(
     cal = Calendar.from_ical(got.content)
     assert cal["VERSION"] == "2.0"
     events = {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
-    assert set(events) == {"call mom", "pay rent", "دودھ خریدنا"}  # open, due, alice's only
+    assert set(events) == {"call mom", "pay rent", "دودھ خریدنا", "take the pills"}  # open, due
+    pills = events["take the pills"]
+    doses = list(rrulestr(pills["RRULE"].to_ical().decode(), dtstart=pills.decoded("DTSTART")))
+    assert len(doses) == 3
     assert {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")} == {"Asia/Karachi"}
 
     weekly = events["call mom"]
@@ -63,7 +75,7 @@ async def test_feed_lists_due_tasks_in_the_users_zone_with_rrules(
     assert all_day.decoded("DTSTART") == date(2027, 1, 1)
     assert all_day.decoded("DTEND") == date(2027, 1, 2)
     assert str(all_day["DESCRIPTION"]) == "landlord: Mr. Khan"
-    assert len({str(e["UID"]) for e in events.values()}) == 3
+    assert len({str(e["UID"]) for e in events.values()}) == 4
 
 
 async def test_a_rotated_or_revoked_secret_opens_nothing(

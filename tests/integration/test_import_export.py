@@ -89,6 +89,7 @@ async def test_todoist_csv_reads_dates_in_words_and_round_trips(http: httpx.Asyn
         "task,water the plants @home @garden,twice in summer,2,1,,,every sunday at 7pm,en,\n"
         'task,"file taxes, finally",,1,1,,,2027-03-31,en,\n'
         "task,standup,,4,1,,,2026-12-07 09:30,en,Europe/London\n"
+        'note,"bring the slides, both decks",,,,,,,,\n'
         "\n"
         "task,read a book,,4,1,,,,,\n"
     )
@@ -109,6 +110,7 @@ async def test_todoist_csv_reads_dates_in_words_and_round_trips(http: httpx.Asyn
         True,
     )
     assert tasks["standup"]["due"] == "2026-12-07T09:30:00Z"  # read in the row's own zone
+    assert tasks["standup"]["notes"] == "bring the slides, both decks"  # its note row
     assert tasks["read a book"]["due"] is None
 
     exported = await user.request("GET", "/v1/data/export", params={"format": "todoist-csv"})
