@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,13 @@ class Session:
     access_token: str
     expires_at: float
     conversation_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    # Quick replies of a question: (label, the message that answers with it).
+    options: list[tuple[str, str]] = field(default_factory=list)
 
 
 def session_path(data_dir: Path) -> Path:
@@ -147,7 +154,7 @@ class ChatClient:
         session.conversation_id = None
         save_session(self.path, session)
 
-    def say(self, message: str) -> str:
+    def say(self, message: str) -> Reply:
         session = self.logged_in()
         response = self._post(session, message)
         if response.status_code == 401:  # revoked or rotated secret: log in again, once
@@ -162,7 +169,13 @@ class ChatClient:
         if session.conversation_id != reply["conversation_id"]:
             session.conversation_id = reply["conversation_id"]
             save_session(self.path, session)
-        return str(reply["reply"])
+        question = reply.get("question") or {}
+        options = [
+            (str(o["label"]), str(o["value"]))
+            for o in question.get("options") or []
+            if isinstance(o, dict) and "label" in o and "value" in o
+        ]
+        return Reply(str(reply["reply"]), options)
 
     def _post(self, session: Session, message: str) -> httpx.Response:
         body: dict[str, Any] = {"message": message}
@@ -200,12 +213,15 @@ def run(
                     import readline  # noqa: F401  (line editing and history for input())
                 where = "a new conversation" if not session.conversation_id else "your conversation"
                 print(f"todo-agent at {url}, {session.email}: {where}. {HELP}", file=out)
+            options: list[tuple[str, str]] = []
             while True:
                 try:
                     line = input("you> " if interactive else "")
                 except EOFError:
                     break
                 message = line.strip()
+                if message.isdigit() and 1 <= int(message) <= len(options):
+                    message = options[int(message) - 1][1]  # a quick reply chosen by number
                 if not message:
                     continue
                 if message in ("/quit", "/exit"):
@@ -226,7 +242,11 @@ def run(
                 except ChatError as exc:
                     print(f"! {exc}", file=sys.stderr)
                     continue
-                print(f"todo> {reply}" if interactive else reply, file=out, flush=True)
+                options = reply.options
+                print(f"todo> {reply.text}" if interactive else reply.text, file=out)
+                for n, (label, _) in enumerate(options, start=1):
+                    print(f"  {n}) {label}", file=out)
+                out.flush()
         except ChatError as exc:
             print(f"todo-agent chat: {exc}", file=sys.stderr)
             return 1

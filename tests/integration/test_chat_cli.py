@@ -63,6 +63,19 @@ async def test_chat_logs_in_once_keeps_the_conversation_and_prints_urdu(
         titles = {t["title"] for t in (await user.request("GET", "/v1/tasks")).json()["items"]}
         assert titles == {"buy milk", "دودھ خریدنا"}
 
+        # A token that was revoked (here: forged) means logging in again, in the same conversation.
+        session["access_token"] = "not-a-token"
+        saved.write_text(json.dumps(session))
+        code, out, err = await _chat(
+            api_url, data_dir, "show my tasks\n", TODO_AGENT_PASSWORD=PASSWORD
+        )
+        assert code == 0, err
+        assert "buy milk" in out
+        again = json.loads(saved.read_text())
+        assert again["access_token"] != "not-a-token"
+        assert again["conversation_id"] == session["conversation_id"]
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+
         # A wrong password is a clear message and a non-zero exit, never a traceback.
         saved.unlink()
         code, out, err = await _chat(
