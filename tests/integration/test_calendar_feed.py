@@ -5,6 +5,7 @@ their RRULEs, and a rotated or revoked secret that opens nothing."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
+import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
@@ -79,8 +81,9 @@ async def test_feed_lists_due_tasks_in_the_users_zone_with_rrules(
 
 
 async def test_a_rotated_or_revoked_secret_opens_nothing(
-    http: httpx.AsyncClient, pool: asyncpg.Pool
+    http: httpx.AsyncClient, pool: asyncpg.Pool, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="api.access")
     carol = await register(http)
     first = (await carol.request("POST", "/v1/calendar/feed")).json()["url"]
     assert (await _ics(http, first)).status_code == 200
@@ -89,6 +92,8 @@ async def test_a_rotated_or_revoked_secret_opens_nothing(
         "SELECT secret_hash FROM app.calendar_feeds WHERE user_id = $1", carol.id
     )
     assert stored == hashlib.sha256(secret.encode()).digest()  # the secret itself is not kept
+    assert "GET /v1/calendar/feeds/{secret}.ics 200" in caplog.text
+    assert secret not in caplog.text  # nor logged
 
     second = (await carol.request("POST", "/v1/calendar/feed")).json()["url"]
     assert second != first
