@@ -20,6 +20,21 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(dlq_app, name="dlq")
 
 
+@app.callback()
+def _check_settings() -> None:
+    """Read the configuration once before any command: a bad value (PORT=abc) is one clear
+    sentence per variable and exit code 2, not a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "_".join(str(p) for p in error["loc"]).upper() or "settings"
+            typer.echo(f"todo-agent: {name}={error.get('input')!r}: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _logging(component: str) -> None:
     settings = get_settings()
     setup_logging(component, level=settings.log_level, as_json=settings.log_json)

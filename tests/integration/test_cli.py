@@ -125,6 +125,17 @@ def test_up_refuses_a_busy_port_before_starting_anything() -> None:
         assert "todo-agent is up" not in refused.stdout
         assert time.monotonic() - started < 20  # refused before any database was started
         assert not (Path(tmp) / "data" / "pg").exists()
+        # A value that is no port at all: one sentence naming it, no traceback.
+        bad = subprocess.run(
+            [sys.executable, "-m", "runtime", "up"],
+            env=_env(Path(tmp) / "data", PORT="eighty"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert bad.returncode == 2
+        assert "PORT='eighty'" in bad.stderr
+        assert "Traceback" not in bad.stderr
 
 
 def _parts_stopped(port: int) -> bool:
