@@ -57,19 +57,27 @@ def test_public_url_follows_the_ingress_host() -> None:
 def test_the_ingress_routes_only_the_public_api() -> None:
     (ingress,) = objects("production", "Ingress")
     (rule,) = ingress["spec"]["rules"]
-    paths = {p["path"]: p for p in rule["http"]["paths"]}
-    assert set(paths) == {"/v1", "/mcp", "/.well-known"}
-    for path, p in paths.items():
-        assert p["pathType"] == "Prefix"
-        assert p["backend"]["service"]["name"] == "todo-agent-api"
-        for internal in (*INTERNAL, "/docs", "/openapi.json"):
-            assert not internal.startswith(path), f"{path} routes {internal}"
+    paths = {p["path"]: p["pathType"] for p in rule["http"]["paths"]}
+    # The API, the OAuth metadata, and the web app's page (exactly /) and files.
+    assert paths == {"/v1": "Prefix", "/mcp": "Prefix", "/.well-known": "Prefix",
+                     "/": "Exact", "/web": "Prefix"}  # fmt: skip
+    assert {p["backend"]["service"]["name"] for p in rule["http"]["paths"]} == {"todo-agent-api"}
+
+    def exposed(routes: dict[str, str]) -> set[str]:
+        return {
+            route
+            for path, kind in routes.items()
+            for route in (*INTERNAL, "/docs", "/openapi.json")
+            if (route == path if kind == "Exact" else route.startswith(path))
+        }
+
+    assert exposed(paths) == set()
     values = copy.deepcopy(load_values("production"))
     values["ingress"]["exposeDocs"] = True
     (ingress,) = [d for d in _render(values) if d["kind"] == "Ingress"]
-    routed = {p["path"] for p in ingress["spec"]["rules"][0]["http"]["paths"]}
-    assert {"/docs", "/openapi.json"} <= routed
-    assert not any(i.startswith(p) for p in routed for i in INTERNAL)
+    routed = {p["path"]: p["pathType"] for p in ingress["spec"]["rules"][0]["http"]["paths"]}
+    assert {"/docs", "/static/docs", "/openapi.json"} <= set(routed)
+    assert exposed(routed) == {"/docs", "/openapi.json"}
 
 
 # The secrets (by env name) each component needs; anything else it gets is too much.

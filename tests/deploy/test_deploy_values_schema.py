@@ -78,9 +78,9 @@ def test_chart_guards_beyond_the_schema() -> None:
     with pytest.raises(helm.HelmRenderError, match="choose one"):
         render_raw(values)
     # A catch-all ingress path would publish /metrics.
-    for path in ("/", "/metrics", "/met"):
+    for path, internal in (("/", "/metrics"), ("/met", "/metrics"), ("/ready/x", "/ready")):
         values = _with("production", "ingress.paths", ["/v1", path])
-        with pytest.raises(helm.HelmRenderError, match="would expose /metrics"):
+        with pytest.raises(helm.HelmRenderError, match=f"would expose {internal}"):
             render_raw(values)
     # No JWT secret and no JWKS: refused.
     values = _with("default", "secrets.jwt.existingSecret", "")
