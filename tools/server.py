@@ -284,3 +284,4 @@ def build_server(
         }
 
     return mcp
+
