@@ -116,12 +116,13 @@ def _wait_ready(parts: list[Part], timeout_s: float, stopping: list[bool]) -> Pa
     """Poll each part's /ready until all answer 200; the part that died or hung, else None."""
     deadline = time.monotonic() + timeout_s
     waiting = list(parts)
-    with httpx.Client(timeout=1.0) as client:
+    # trust_env=False: a proxy from the environment must not stand between us and loopback.
+    with httpx.Client(timeout=1.0, trust_env=False) as client:
         while waiting and not stopping[0]:
+            for part in parts:
+                if part.process is not None and part.process.poll() is not None:
+                    return part
             part = waiting[0]
-            assert part.process is not None
-            if part.process.poll() is not None:
-                return part
             try:
                 if client.get(part.ready_url).status_code == 200:
                     waiting.pop(0)
