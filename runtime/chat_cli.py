@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
@@ -65,6 +66,32 @@ def save_session(path: Path, session: Session) -> None:
         json.dump(asdict(session), f)
     os.chmod(tmp, 0o600)  # an older file of the same name may have had other bits
     tmp.replace(path)
+
+
+def local_timezone() -> str:
+    """This machine's IANA zone: TZ, else where /etc/localtime points, else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return "UTC"
+
+
+def local_language() -> str:
+    """The reply language the locale asks for: Urdu for ur_*, else English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(var):
+            return "ur" if value.lower().startswith("ur") else "en"
+    return "en"
 
 
 def utf8_streams() -> None:
@@ -137,6 +164,23 @@ class ChatClient:
         save_session(self.path, self.session)
         return self.session
 
+    def register(self, *, timezone: str, locale: str) -> Session:
+        """Create the account (time zone and language as this machine has them), then log in."""
+        email = self._ask_email()
+        password = self._ask_password()
+        if self.password is None and getpass.getpass("password again: ") != password:
+            raise ChatError("the two passwords differ")
+        self.password = password  # asked once: the login that follows uses it
+        body = {"email": email, "password": password, "timezone": timezone, "locale": locale}
+        try:
+            r = self.http.post("/v1/auth/register", json=body)
+        except httpx.HTTPError as exc:
+            raise ChatError(f"cannot reach {self.http.base_url}: {exc}") from exc
+        if r.status_code != 201:
+            raise ChatError(f"registration failed: {_problem(r)}")
+        self.email = email
+        return self.login()
+
     def logged_in(self) -> Session:
         # A minute's margin: a token that expires mid-turn would cost the turn.
         if self.session is None or self.session.expires_at < time.time() + 60:
@@ -198,6 +242,7 @@ def run(
     email: str | None = None,
     password: str | None = None,
     new: bool = False,
+    register: bool = False,
 ) -> int:
     utf8_streams()
     interactive = sys.stdin.isatty()
@@ -205,6 +250,8 @@ def run(
     with httpx.Client(base_url=url, timeout=60) as http:
         client = ChatClient(http, session_path(data_dir), email=email, password=password)
         try:
+            if register:
+                client.register(timezone=local_timezone(), locale=local_language())
             session = client.logged_in()
             if new:
                 client.new_conversation()

@@ -101,6 +101,10 @@ def chat(
     ] = None,
     email: Annotated[str | None, typer.Option(help="log in as (asked when needed)")] = None,
     new: Annotated[bool, typer.Option("--new", help="start a new conversation")] = False,
+    register: Annotated[
+        bool,
+        typer.Option("--register", help="create the account first (this machine's time zone)"),
+    ] = False,
 ) -> None:
     """Chat with the assistant in this terminal (log in once; the conversation is kept).
 
@@ -117,6 +121,7 @@ def chat(
             email=email,
             password=os.environ.get("TODO_AGENT_PASSWORD"),
             new=new,
+            register=register,
         )
     )
 

@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import httpx
@@ -86,3 +87,32 @@ async def test_chat_logs_in_once_keeps_the_conversation_and_prints_urdu(
         assert "login failed: The email or password is wrong." in err
         assert "Traceback" not in err
         assert not saved.exists()
+
+
+async def test_chat_registers_a_new_account_in_this_machines_zone_and_language(
+    http: httpx.AsyncClient, api_url: str
+) -> None:
+    email = f"new{uuid.uuid4().hex[:10]}@example.com"
+    with tempfile.TemporaryDirectory(prefix="tdreg") as tmp:
+        code, out, err = await _chat(
+            api_url, Path(tmp), "show my tasks\n", args=f"--register --email {email}",
+            TODO_AGENT_PASSWORD=PASSWORD, TZ="Asia/Karachi", LC_ALL="ur_PK.UTF-8",
+        )  # fmt: skip
+        assert code == 0, err
+        assert out.strip()  # the assistant answered the first message
+        token = json.loads((Path(tmp) / "chat-session.json").read_text())["access_token"]
+    me = await http.get("/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert (me.json()["email"], me.json()["timezone"], me.json()["locale"]) == (
+        email,
+        "Asia/Karachi",
+        "ur",
+    )
+    # The same address again is a clear refusal, not a traceback.
+    with tempfile.TemporaryDirectory(prefix="tdreg") as tmp:
+        code, _, err = await _chat(
+            api_url, Path(tmp), "", args=f"--register --email {email}",
+            TODO_AGENT_PASSWORD=PASSWORD,
+        )  # fmt: skip
+    assert code == 1
+    assert "registration failed" in err
+    assert "Traceback" not in err
