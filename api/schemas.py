@@ -209,7 +209,7 @@ class TaskPatchIn(_DueFields):
             values["recurrence"] = (
                 Recurrence(rrule=self.recurrence.rrule) if self.recurrence else None
             )
-        return TaskPatch(**values)
+        return TaskPatch.model_validate(values)
 
 
 class TaskOut(BaseModel):
@@ -235,7 +235,12 @@ class TaskOut(BaseModel):
         due_local = None
         if local is not None:
             due_local = local.date().isoformat() if task.all_day else local.isoformat()
-        return cls(**task.model_dump(exclude={"owner_id"}), due_local=due_local)
+        # The task is the domain's, validated on its way in: no second validation on the way out.
+        fields = {name: getattr(task, name) for name in _FROM_TASK}
+        return cls.model_construct(**fields, due_local=due_local)
+
+
+_FROM_TASK = tuple(name for name in TaskOut.model_fields if name != "due_local")
 
 
 class TaskPageOut(BaseModel):

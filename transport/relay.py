@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import asyncpg
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 from transport.publishers import EventPublisher, OutboundMessage, PublishError
 
@@ -28,17 +28,21 @@ _CHANNEL = "outbox"
 
 class RelayMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        kw = {"registry": registry} if registry is not None else {}
-        self.published = Counter("outbox_published_total", "Events published", **kw)
-        self.failures = Counter("outbox_publish_failures_total", "Failed publish batches", **kw)
-        self.backlog = Gauge("outbox_backlog", "Events committed but not yet published", **kw)
+        reg = registry if registry is not None else REGISTRY
+        self.published = Counter("outbox_published_total", "Events published", registry=reg)
+        self.failures = Counter(
+            "outbox_publish_failures_total", "Failed publish batches", registry=reg
+        )
+        self.backlog = Gauge(
+            "outbox_backlog", "Events committed but not yet published", registry=reg
+        )
         self.lag = Histogram(
             "outbox_commit_to_publish_seconds",
             "Delay from commit to broker acknowledgement",
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-            **kw,
+            registry=reg,
         )
-        self.leader = Gauge("outbox_relay_leader", "1 when this relay holds the lock", **kw)
+        self.leader = Gauge("outbox_relay_leader", "1 when this relay holds the lock", registry=reg)
 
 
 class OutboxRelay:
@@ -128,16 +132,19 @@ class OutboxRelay:
         """Publish everything unpublished, oldest first. Returns how many were sent."""
         sent = 0
         while True:
+            # As text: the relay forwards events, it has no use for them decoded.
             rows = await self.pool.fetch(
-                "SELECT id, topic, key, event, created_at FROM app.outbox"
-                " WHERE published_at IS NULL ORDER BY id LIMIT $1",
+                "SELECT id, topic, key, event::text AS body, event->>'type' AS type, created_at"
+                " FROM app.outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
                 self.batch_size,
             )
-            self.metrics.backlog.set(await self.backlog() if rows else 0)
+            # A short batch is the whole backlog; only a full one needs counting.
+            full = len(rows) == self.batch_size
+            self.metrics.backlog.set(await self.backlog() if full else len(rows))
             if not rows:
                 return sent
             await self.publisher.publish_batch(
-                [OutboundMessage(r["topic"], r["key"], r["event"]) for r in rows]
+                [OutboundMessage(r["topic"], r["key"], r["body"].encode(), r["type"]) for r in rows]
             )
             await self.pool.execute(
                 "UPDATE app.outbox SET published_at = clock_timestamp()"
