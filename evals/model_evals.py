@@ -113,6 +113,8 @@ async def evaluate(
     collector = Collector()
     cases: list[dict[str, Any]] = []
     seconds: list[float] = []
+    if goldens:  # unscored: the first message makes the server read the ~3,000-token prompt,
+        await _understand(llm, goldens[0])  # which it then keeps cached for every golden
     for n, golden in enumerate(goldens, 1):
         rules_outcome, _ = await _understand(rules, golden)
         model_outcome, took = await _understand(llm, golden)

@@ -7,9 +7,9 @@ backend uses, honestly:
 
 - `POST /api/chat`: `format` (a JSON schema, or "json") becomes llama.cpp's grammar-constrained
   decoding; `options` temperature, seed, top_k, top_p, stop and num_predict are passed on;
-  `done_reason` ("stop" or "length") and the token counts are the runtime's own. The answer is
-  generated in one call, then sent as Ollama's stream (one content record and the final record)
-  or as one JSON body when `stream` is false.
+  `done_reason` ("stop" or "length") and the token counts are the runtime's own; a client that
+  hangs up stops the generation. The answer is sent, once complete, as Ollama's stream (one
+  content record, then the final record) or as one JSON body when `stream` is false.
 - `GET /api/tags`, `POST /api/show`: the one model it serves.
 - Any other model name: 404 with Ollama's own wording.
 
@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ class Runtime:
             cpu.poll = 0  # sleep, not spin, while waiting: the machine is shared
         self.server = xlc.Server(params)
 
-    def chat(self, body: dict[str, Any]) -> dict[str, Any]:
+    def chat(self, body: dict[str, Any], cancelled: threading.Event) -> dict[str, Any]:
         """Ollama's /api/chat request -> llama.cpp's chat completion -> Ollama's final record."""
         options = body.get("options") or {}
         request: dict[str, Any] = {
@@ -120,18 +121,33 @@ class Runtime:
             }
         elif fmt == "json":
             request["response_format"] = {"type": "json_object"}
+        # Streamed internally so that a client that hangs up stops the generation (as Ollama
+        # does), instead of keeping the one slot busy for an answer nobody reads.
+        request |= {"stream": True, "stream_options": {"include_usage": True}}
+        pieces: list[str] = []
+        last: dict[str, Any] = {}
+        finish: str | None = None
+
+        def on_chunk(chunk: dict[str, Any]) -> bool:
+            nonlocal finish
+            for choice in chunk.get("choices") or []:
+                pieces.append((choice.get("delta") or {}).get("content") or "")
+                finish = choice.get("finish_reason") or finish
+            if chunk.get("usage"):
+                last.update(chunk)
+            return cancelled.is_set()  # True stops llama.cpp
+
         started = time.perf_counter_ns()
-        result = self.server.handle_chat_completions(request)
+        self.server.handle_chat_completions(request, on_chunk)
         elapsed = time.perf_counter_ns() - started
-        choice = result["choices"][0]
-        usage = result.get("usage", {})
-        timings = result.get("timings", {})
+        usage = last.get("usage", {})
+        timings = last.get("timings", {})
         return {
             "model": body["model"],
             "created_at": _now(),
-            "message": {"role": "assistant", "content": choice["message"].get("content") or ""},
+            "message": {"role": "assistant", "content": "".join(pieces)},
             "done": True,
-            "done_reason": "length" if choice.get("finish_reason") == "length" else "stop",
+            "done_reason": "length" if finish == "length" else "stop",
             "total_duration": elapsed,
             "load_duration": 0,
             "prompt_eval_count": usage.get("prompt_tokens", 0),
@@ -167,9 +183,15 @@ def create_app(runtime: Runtime) -> Any:
             return JSONResponse({"error": "model and messages are required"}, status_code=400)
         if name != MODEL:
             return JSONResponse(_not_found(name), status_code=404)
+        cancelled = threading.Event()
         try:
             async with lock:
-                final = await asyncio.to_thread(runtime.chat, body)
+                answer = asyncio.create_task(asyncio.to_thread(runtime.chat, body, cancelled))
+                while not answer.done():  # watch for the client hanging up meanwhile
+                    await asyncio.wait({answer}, timeout=0.2)
+                    if await request.is_disconnected():
+                        cancelled.set()
+                final = await answer
         except ValueError as exc:  # llama.cpp refused the request (e.g. a schema it can't use)
             return JSONResponse({"error": str(exc)}, status_code=400)
         if not body.get("stream", True):
