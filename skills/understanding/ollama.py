@@ -208,7 +208,7 @@ class OllamaUnderstander:
         where = f"the language model {self.model!r} at {self.base_url}"
         if isinstance(exc, ResponseError) and exc.status_code == 404:
             return f"{where} does not exist: {exc.error}"
-        if isinstance(exc, TimeoutError):
+        if isinstance(exc, TimeoutError) and self.budget_seconds is not None:
             return f"{where} did not answer within {self.budget_seconds} s"
         return f"{where} is unavailable: {exc}"
 
