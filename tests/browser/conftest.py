@@ -38,7 +38,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     if not HAVE_CHROMIUM:
-        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (./run test does)")
+        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run does as root)")
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
