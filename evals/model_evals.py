@@ -8,7 +8,7 @@ Not a gate: it always exits 0 once it has scored every golden (2 when it cannot 
 writes nothing the suite reads. The quality gates (`deepeval test run evals/`, baseline.json)
 stay on the rules backend; see evals/README.md for what the small model scores and why.
 
-The subset is fixed by rule, not by hand: per skill and language, PER_CELL goldens spread evenly
+The subset is fixed by rule, not by hand: per skill and language, a few goldens spread evenly
 over the ids in order, so it follows the goldens files as they grow and names every skill and
 every language they hold. Every golden goes through the same metrics as the suite
 (evals/metrics.py) on both backends; the table is the suite's, then one line per golden that
@@ -37,23 +37,27 @@ from evals.runner import Outcome, test_case
 from skills.understanding.factory import make_understander
 from skills.understanding.types import Understander, Understanding
 
-PER_CELL = 4  # 5 skills x 2 languages x 4 = 40 goldens
+TOTAL = 40  # about this many goldens: 5 skills x 3 languages (en, ur, ur-Latn) x 3 = 45
 # A model gets this long per golden (every attempt included): long enough for a 135M model on
 # one busy core, so its score is its own and not the machine's.
 BUDGET_SECONDS = 120.0
 RULES, MODEL = "rules", "model"
 
 
-def subset(per_cell: int = PER_CELL) -> list[Golden]:
-    """PER_CELL goldens per (skill, language), evenly spaced over the sorted ids."""
-    chosen: list[Golden] = []
+def subset(per_cell: int | None = None) -> list[Golden]:
+    """`per_cell` goldens per (skill, language), evenly spaced over the sorted ids; by default
+    as many as make about TOTAL in all."""
+    cells: list[list[Golden]] = []
     for skill in SKILLS:
         by_language: dict[str, list[Golden]] = defaultdict(list)
         for golden in sorted(load(skill), key=lambda g: g.id):
             by_language[golden.language].append(golden)
-        for goldens in by_language.values():
-            n = min(per_cell, len(goldens))
-            chosen += [goldens[i * len(goldens) // n] for i in range(n)]
+        cells += [by_language[lang] for lang in sorted(by_language)]
+    per_cell = per_cell or max(1, round(TOTAL / max(1, len(cells))))
+    chosen: list[Golden] = []
+    for goldens in cells:
+        n = min(per_cell, len(goldens))
+        chosen += [goldens[i * len(goldens) // n] for i in range(n)]
     return chosen
 
 
@@ -149,7 +153,7 @@ def render_cases(cases: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="rules vs a language model on ~40 goldens")
-    parser.add_argument("--per-cell", type=int, default=PER_CELL, help="goldens per skill+lang")
+    parser.add_argument("--per-cell", type=int, help=f"goldens per skill+lang (~{TOTAL} in all)")
     parser.add_argument("--json", type=Path, help="also write the scores and cases here")
     args = parser.parse_args(argv)
     offline.apply()  # loopback and OLLAMA_BASE_URL's host only, no telemetry
