@@ -21,7 +21,9 @@ _POLITE = (
     r"^\s*(?:(?:please|pls|plz|kindly|hey|ok|okay|now|also|and|so|then|yo|"
     r"can\s+you|could\s+you|would\s+you|will\s+you|can\s+u|could\s+u|"
     r"i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+would\s+like\s+(?:you\s+)?to|"
-    r"go\s+ahead\s+and|just)\s*,?\s+)*"
+    r"go\s+ahead\s+and|just"
+    # a voice assistant addressed by name: "alexa, remind me ...", "hey siri, ..."
+    r"|(?:hey\s+|ok\s+|okay\s+)?(?:alexa|siri|google|assistant|bot))\s*,?\s+)*"
 )
 _END_UR = (
     r"(?P<end>(?:[\s,]*(?:پلیز|براہ\s+کرم|مہربانی\s+(?:کر\s+کے|کرکے)|جی|شکریہ|please|thanks))*"
@@ -134,6 +136,12 @@ _MAKE_CHANGES = re.compile(
     re.I,
 )
 
+# "remind me on monday to ...": "on" before a date is not "on <task>"
+_NOT_A_DATE_AHEAD = (
+    r"(?!\s+(?:(?:this|next|the)\s+)?(?:\d|today|tonight|tomorrow|tmrw|mon|tue|wed|thu|fri|sat|sun"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|weekend|month|first|second|third)\w*\b)"
+)
+
 _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.HELP,
@@ -153,7 +161,15 @@ _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.SET_REMINDER,
         r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?!\s+to\b)|reminder)"
-        r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
+        r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b"
+        + _NOT_A_DATE_AHEAD
+        + r"|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
+    ),
+    _en(
+        Intent.CREATE_TASK,
+        r"(?:set|add|create)\s+(?:an?\s+|my\s+)?alarm(?:\s+for\b)?",
+        remind_to=True,
+        title_prefix="alarm",
     ),
     _en(Intent.CREATE_TASK, r"(?:wake|get)\s+me\s+up\b", remind_to=True, title_prefix="wake up"),
     _en(
