@@ -326,7 +326,7 @@ _RULES_UR: tuple[_Rule, ...] = (
     ),
     _ur(
         Intent.UPDATE_TASK,
-        r"(?:منتقل|شفٹ|تبدیل|اپڈیٹ|اپ\s*ڈیٹ|ملتوی|آگے)\s*"
+        r"(?:منتقل|شفٹ|تبدیل|اپڈیٹ|اپ\s*ڈیٹ|ملتوی|آگے|پیچھے)\s*"
         + _KAR
         + r"|(?:بدل"
         + _DO
@@ -403,6 +403,11 @@ def _tail_start(text: str, clock: Clock | None) -> int | None:
     return start
 
 
+_SHIFT_BEFORE_UR = re.compile(
+    rf"(?<!\w)(?:{ur.NUM}|آدھا|آدھے|ڈیڑھ)\s+(?:منٹ|گھنٹہ|گھنٹے|دن|روز|ہفتہ|ہفتے)\s+(?:پہلے|بعد)$"
+)
+
+
 def _moment_before(text: str, pos: int, clock: Clock | None) -> bool:
     """Whether a date, time or recurrence phrase ends right before `pos`."""
     from .recurrence import take_recurrence
@@ -411,6 +416,8 @@ def _moment_before(text: str, pos: int, clock: Clock | None) -> bool:
     head = text[:pos].rstrip(_TAIL_PUNCT)
     if clock is None or not head:
         return False
+    if _SHIFT_BEFORE_UR.search(head):  # "اسے ایک گھنٹہ پہلے کر دو": an amount to move by
+        return True
     trial = Doc(head)
     take_recurrence(trial, clock, "ur")
     take_when(trial, clock, "ur")

@@ -107,6 +107,7 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "بدل": ("badal",), "بدلو": ("badlo",), "تبدیل": ("tabdeel", "tabdil"), "شفٹ": ("shift",),
     "اپڈیٹ": ("update",), "ملتوی": ("multawi", "multavi", "multwi", "multvi", "multavee"),
     "آگے": ("aage", "agay", "aagay", "agy", "aagey", "agey", "age"),
+    "پیچھے": ("peeche", "pichay", "peechay", "piche", "peechy", "pichhe"),
     "منتقل": ("muntaqil", "muntakil", "muntqil"), "لگا": ("laga", "lga"),
     "لگاؤ": ("lagao", "lagaao"), "سیٹ": ("set",), "رکھ": ("rakh",), "رکھو": ("rakho",),
     "بنا": ("bana", "banaa"), "بناؤ": ("banao", "banaao"),

@@ -31,7 +31,7 @@ _DEFERRING_EN = re.compile(r"\b(?:snooze|postpone|delay|defer|push)", re.I)
 _EARLIER_EN = re.compile(r"\b(?:forward|earlier|up|sooner)\b", re.I)
 _SHIFT_UR = re.compile(
     rf"(?<!\w)(?P<n>{ur.NUM}|آدھا|آدھے|ڈیڑھ)\s+(?P<u>منٹ|گھنٹہ|گھنٹے|دن|روز|ہفتہ|ہفتے)"
-    r"(?:\s+(?:کے\s+لیے|کے\s+لئے|کے\s+واسطے|تک))?(?P<earlier>\s+پہلے)?(?=[\s,.!?]*$)"
+    r"(?:\s+(?:کے\s+لیے|کے\s+لئے|کے\s+واسطے|تک|بعد))?(?P<earlier>\s+پہلے)?(?=[\s,.!?]*$)"
 )
 _HALVES = {"آدھا": 0.5, "آدھے": 0.5, "ڈیڑھ": 1.5}
 

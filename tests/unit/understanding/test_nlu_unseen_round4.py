@@ -291,3 +291,18 @@ def test_later_and_snooze_shift_the_task(text: str, shift: int) -> None:
 
 def test_for_without_a_deferring_verb_is_not_a_shift() -> None:
     assert parse("move it for the team").task.shift_minutes is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        ("اس کو 1 گھنٹہ پہلے کر دو", -60),
+        ("رپورٹ والا کام ایک دن پیچھے کر دو", 1440),
+        ("report wala kaam ek din peeche kar do", 1440),
+        ("میٹنگ کو آدھا گھنٹہ بعد کر دو", 30),
+    ],
+)
+def test_urdu_earlier_and_later_by_an_amount(text: str, shift: int) -> None:
+    u = parse(text)
+    assert u.intent is Intent.UPDATE_TASK
+    assert u.task.shift_minutes == shift
