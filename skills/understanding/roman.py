@@ -164,26 +164,9 @@ _ENGLISH_TOO = frozenset(
 
 # Roman spellings that are English words too but lean Urdu next to a sure Urdu word
 _LEANING = frozenset(
-    {
-        "lena",
-        "jana",
-        "ho",
-        "mera",
-        "hay",
-        "bata",
-        "hen",
-        "kay",
-        "bi",
-        "sewa",
-        "do",
-        "den",
-        "dein",
-        "list",
-        "mein",
-        "me",
-        "main",
-    }
-)
+    {"lena", "jana", "ho", "mera", "hay", "bata", "hen", "kay", "bi", "sewa", "do", "den", "dein",
+     "list", "me", "main"}
+)  # fmt: skip
 # Roman Urdu infinitives end in -na/-ni/-ne ("khelna", "bharni"); English words that do too
 _INFINITIVE = re.compile(r"^[a-z]{2,}(?:na|ni|ne)$")
 _ENGLISH_NA = frozenset(
@@ -226,7 +209,8 @@ def _words(text: str) -> list[str]:
 
 
 def is_roman_urdu(text: str) -> bool:
-    """Latin letters with at least two words only Urdu uses ("kal", "baje", "karna", "hai")."""
+    """Latin letters with two words only Urdu uses ("kal", "baje", "karna", "hai"), or one such
+    word and one that leans Urdu, or a message of one such word ("shukriya")."""
     if _ARABIC_SCRIPT.search(text) or not _LATIN_WORD.search(text):
         return False
     if _GREETING.search(text):
