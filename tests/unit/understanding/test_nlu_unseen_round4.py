@@ -306,3 +306,27 @@ def test_urdu_earlier_and_later_by_an_amount(text: str, shift: int) -> None:
     u = parse(text)
     assert u.intent is Intent.UPDATE_TASK
     assert u.task.shift_minutes == shift
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("next week dentist appointment hai", "dentist appointment", (d(3, 16), None)),
+        ("tomorrow shaam 5 baje gym", "gym", (d(3, 14), t(17))),
+        ("mujhe kal yaad karwana ke passport lena hai", "passport lena", (d(3, 14), None)),
+    ],
+)
+def test_roman_urdu_with_english_words_and_a_final_verb(text: str, title: str, due: tuple) -> None:
+    u = parse(text)
+    assert u.language == "ur-Latn"
+    assert (u.task.title, (u.task.due_date, u.task.due_time)) == (title, due)
+
+
+def test_roman_hogaya_completes() -> None:
+    u = parse("report wala kaam hogaya")
+    assert (u.intent, u.target) == (Intent.COMPLETE_TASK, TaskRef(text="report"))
+
+
+@pytest.mark.parametrize("text", ["buy milk tomorrow morning", "relax every weekend"])
+def test_english_time_words_alone_do_not_make_roman_urdu(text: str) -> None:
+    assert parse(text).language == "en"
