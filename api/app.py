@@ -7,12 +7,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry, Gauge
 
 from api import problems
 from api.agent import build_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import audit, auth, chat, ops, tasks, ws
+from api.routes import audit, auth, calendar, chat, data, ops, tasks, web, ws
 from api.services import Services
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
@@ -41,8 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         services_ref["services"] = services
         if services.broker is not None:
-            ws.attach_live_updates(app, services.broker)
+            feed = ws.attach_live_updates(app, services.broker)
             await services.broker.start()
+            feed.pause()  # until a socket wants it
         try:
             async with open_agent(services, mcp) as chat_service:
                 app.state.chat = chat_service
@@ -52,7 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await services.broker.stop()
             await services.close()
 
-    app = FastAPI(
+    # /docs with Swagger UI's files served from here, not from a CDN. No /redoc: ReDoc's bundle
+    # still loads its logo from Redocly's CDN.
+    app = FastAPIOffline(
+        static_url="/static/docs",
+        redoc_url=None,
         title="todo-agent",
         version="0.1.0",
         description=DESCRIPTION,
@@ -63,9 +69,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(tasks.router)
     app.include_router(audit.router)
+    app.include_router(calendar.router)
+    app.include_router(data.router)
     app.include_router(ws.router)
     app.include_router(chat.router)
     app.mount("/mcp", mcp.streamable_http_app())
+    web.install(app)
     # The last added runs first: the request id is set before any error is turned into a 500.
     app.add_middleware(problems.UnhandledErrorMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
