@@ -459,12 +459,12 @@ def match_intent(doc: Doc, language: str, clock: Clock | None = None) -> IntentH
             view = text[:tail] + " " * (len(text) - tail)
             if found := _match_ur(view, text, clock):
                 return _hit(doc, *found, language, tail)
-    for view in (text, _after_leading_moment(text, clock, language)):
-        if view is None:
+    for seen in (text, _after_leading_moment(text, clock, language)):
+        if seen is None:
             continue
-        floor = len(view) - len(view.lstrip())  # the moment before the command stays
+        floor = len(seen) - len(seen.lstrip())  # the moment before the command stays
         for rule in _RULES_EN:
-            m = rule.pattern.search(view)
+            m = rule.pattern.search(seen)
             if m and (rule.needs is None or rule.needs.search(text)):
                 return _hit(doc, rule, m, language, floor=floor)
     return None

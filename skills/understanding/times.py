@@ -236,7 +236,7 @@ def take_time(doc: Doc, language: str, part_hint: str | None = None) -> TimeHit 
         return None
     final = hour if explicit_mer == "24h" else apply_meridiem(hour, explicit_mer or meridiem)
     return TimeHit(
-        time(final % 24, minute),
+        time(final % 24, minute or 0),
         part[0] if part else None,
         tonight=bool(part and part[0] == "tonight"),
     )
