@@ -240,12 +240,3 @@ def take_time(doc: Doc, language: str, part_hint: str | None = None) -> TimeHit 
         part[0] if part else None,
         tonight=bool(part and part[0] == "tonight"),
     )
-
-
-def resolve_time(phrase: str) -> time | None:
-    """A time phrase on its own ('7pm', 'شام 5 بجے', 'evening') → local time."""
-    from .normalize import normalize
-
-    norm = normalize(phrase)
-    hit = take_time(Doc(norm.text), norm.language)
-    return hit.at if hit else None
