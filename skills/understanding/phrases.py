@@ -64,4 +64,3 @@ def resolve_query(
     """'this week', 'overdue', 'completed', 'آج کے' → the QuerySpec filters they imply."""
     norm = normalize(phrase)
     return take_query(Doc(norm.text), Clock.of(ctx), norm.language, tag=tag, priority=priority)
-
