@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from mcp.server.fastmcp import FastMCP
 
+from api.credentials import BearerVerifier
 from api.services import Services
 from domain.store import ConversationStore, Outbox
 from graph.checkpointer import open_checkpointer
@@ -19,12 +20,12 @@ from tools.client import HostedToolbox
 from tools.server import build_server
 
 
-def build_mcp(services_ref: dict[str, Services], public_url: str, verify) -> FastMCP:
+def build_mcp(services_ref: dict[str, Services], public_url: str) -> FastMCP:
     """One MCP server per app; its stores are looked up once the lifespan has built them."""
     return build_server(
         lambda: services_ref["services"].tasks,
         lambda: services_ref["services"].users,
-        verify_token=verify,
+        token_verifier=BearerVerifier(lambda: services_ref["services"]),
         public_url=public_url,
     )
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from api.deps import CurrentUser, RequestMeta, ServicesDep
+from api.openapi import problems
 from api.problems import Problem
 from api.schemas import TaskIn, TaskOut, TaskPageOut, TaskPatchIn, to_utc
 from domain.models import Status, TaskFilter, Text
@@ -43,7 +44,10 @@ def _out(task, user, response: Response | None = None) -> TaskOut:
     return TaskOut.of(task, user.timezone)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=TaskOut)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=TaskOut,
+    responses=problems("invalid-change"),
+)  # fmt: skip
 async def create_task(
     body: TaskIn, user: CurrentUser, services: ServicesDep, meta: RequestMeta, response: Response
 ) -> TaskOut:
@@ -87,7 +91,7 @@ async def get_task(
     return _out(await services.tasks.get(user.id, task_id), user, response)
 
 
-@router.patch("/{task_id}", response_model=TaskOut)
+@router.patch("/{task_id}", response_model=TaskOut, responses=problems("invalid-change"))
 async def update_task(
     task_id: uuid.UUID,
     body: TaskPatchIn,

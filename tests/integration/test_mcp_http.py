@@ -42,6 +42,7 @@ async def test_any_mcp_client_manages_the_users_own_tasks(api_url: str, alice: U
             "set_reminder",
             "list_tasks",
             "get_task",
+            "whoami",
         }
         made = await session.call_tool(
             "create_task", {"title": "via MCP", "due": "2026-12-01T09:00:00+05:00"}
