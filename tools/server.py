@@ -40,6 +40,7 @@ from domain.models import (
 )
 from domain.store import InvalidCursor, Meta, StoreError, TaskStore, UserStore
 from domain.timezones import zone
+from domain.validation import first_error
 
 USER_META_KEY = "todo/user"
 CORRELATION_META_KEY = "todo/correlation"
@@ -186,7 +187,7 @@ def build_server(
         try:
             return _task_view(await action(user_id, meta))
         except (StoreError, ValidationError, ValueError) as exc:
-            raise ToolError(_message(exc)) from exc
+            raise ToolError(first_error(exc)) from exc
 
     async def zone_of(user_id: uuid.UUID) -> str:
         return (await users().get(user_id)).timezone
@@ -355,7 +356,7 @@ def build_server(
             )
             page = await tasks().list(user_id, flt, limit=limit, cursor=cursor)
         except (InvalidCursor, StoreError, ValidationError, ValueError) as exc:
-            raise ToolError(_message(exc)) from exc
+            raise ToolError(first_error(exc)) from exc
         return _answer(
             TaskPage(
                 tasks=[TaskView.model_construct(**dict(t)) for t in page.items],
@@ -369,12 +370,3 @@ def build_server(
 
 def _naive(*values: datetime | None) -> bool:
     return any(v is not None and v.tzinfo is None for v in values)
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        msg = str(first.get("msg", exc)).removeprefix("Value error, ")
-        return f"{where}: {msg}" if where else msg
-    return str(exc)

@@ -7,6 +7,7 @@ from domain.store.access_tokens import (
     TokenHolder,
 )
 from domain.store.conversations import Conversation, ConversationStore, Message
+from domain.store.db import Connection, Db, atomic, connection, transaction
 from domain.store.errors import (
     AlreadyExists,
     IdempotencyKeyInFlight,
@@ -29,8 +30,10 @@ __all__ = [
     "PAT_PREFIX",
     "AlreadyExists",
     "CodeGrant",
+    "Connection",
     "Conversation",
     "ConversationStore",
+    "Db",
     "IdempotencyKeyInFlight",
     "IdempotencyKeyReused",
     "InvalidChange",
@@ -49,7 +52,10 @@ __all__ = [
     "TokenHolder",
     "UserStore",
     "VersionConflict",
+    "atomic",
+    "connection",
     "create_pool",
     "migrate",
     "reminder_schedule",
+    "transaction",
 ]

@@ -15,6 +15,7 @@ from datetime import datetime
 import asyncpg
 from pydantic import BaseModel
 
+from domain.store.db import Db, atomic
 from domain.store.errors import AlreadyExists, NotFound
 
 PAT_PREFIX = "tdo_pat_"
@@ -46,8 +47,8 @@ _COLUMNS = "id, name, scopes, created_at, expires_at, last_used_at, revoked_at"
 
 
 class PersonalTokenStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+    def __init__(self, db: Db) -> None:
+        self.db = db
 
     async def create(
         self, user_id: uuid.UUID, name: str, scopes: list[str], expires_at: datetime | None
@@ -55,24 +56,25 @@ class PersonalTokenStore:
         """The new token and its secret (which is never readable again)."""
         secret = PAT_PREFIX + secrets.token_urlsafe(32)
         try:
-            row = await self.pool.fetchrow(
-                "INSERT INTO app.personal_access_tokens"
-                " (id, user_id, name, token_hash, scopes, expires_at)"
-                f" VALUES ($1, $2, $3, $4, $5, $6) RETURNING {_COLUMNS}",
-                uuid.uuid4(),
-                user_id,
-                name,
-                digest(secret),
-                scopes,
-                expires_at,
-            )
+            async with atomic(self.db) as db:
+                row = await db.fetchrow(
+                    "INSERT INTO app.personal_access_tokens"
+                    " (id, user_id, name, token_hash, scopes, expires_at)"
+                    f" VALUES ($1, $2, $3, $4, $5, $6) RETURNING {_COLUMNS}",
+                    uuid.uuid4(),
+                    user_id,
+                    name,
+                    digest(secret),
+                    scopes,
+                    expires_at,
+                )
         except asyncpg.UniqueViolationError as exc:
             raise AlreadyExists(f"you already have a token named '{name}'") from exc
         return PersonalToken.model_validate(dict(row)), secret
 
     async def list(self, user_id: uuid.UUID) -> list[PersonalToken]:
         """The user's live tokens, newest first."""
-        rows = await self.pool.fetch(
+        rows = await self.db.fetch(
             f"SELECT {_COLUMNS} FROM app.personal_access_tokens"
             " WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id",
             user_id,
@@ -80,7 +82,7 @@ class PersonalTokenStore:
         return [PersonalToken.model_validate(dict(r)) for r in rows]
 
     async def revoke(self, user_id: uuid.UUID, token_id: uuid.UUID) -> None:
-        done = await self.pool.fetchval(
+        done = await self.db.fetchval(
             "UPDATE app.personal_access_tokens SET revoked_at = now()"
             " WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id",
             token_id,
@@ -93,7 +95,7 @@ class PersonalTokenStore:
         """Who a live token speaks for; None for an unknown, revoked or expired one.
 
         Marks it used at most once a minute, so a busy token costs no write per request."""
-        row = await self.pool.fetchrow(
+        row = await self.db.fetchrow(
             "WITH hit AS ("
             "  SELECT id, user_id, scopes, last_used_at FROM app.personal_access_tokens"
             "  WHERE token_hash = $1 AND revoked_at IS NULL"

@@ -10,10 +10,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 from pydantic import BaseModel
 
 from domain.store.access_tokens import digest
+from domain.store.db import Db, transaction
 
 
 class CodeGrant(BaseModel):
@@ -38,24 +38,24 @@ class RefreshGrant(BaseModel):
 
 
 class OAuthStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+    def __init__(self, db: Db) -> None:
+        self.db = db
 
     async def client(self, client_id: str) -> dict[str, Any] | None:
-        raw = await self.pool.fetchval(
+        raw = await self.db.fetchval(
             "SELECT metadata FROM app.oauth_clients WHERE client_id = $1", client_id
         )
         return None if raw is None else json.loads(raw)
 
     async def add_client(self, client_id: str, metadata: dict[str, Any]) -> None:
-        await self.pool.execute(
+        await self.db.execute(
             "INSERT INTO app.oauth_clients (client_id, metadata) VALUES ($1, $2::jsonb)",
             client_id,
             json.dumps(metadata),
         )
 
     async def add_code(self, code: str, grant: CodeGrant) -> None:
-        await self.pool.execute(
+        await self.db.execute(
             "INSERT INTO app.oauth_codes (code_hash, client_id, user_id, scopes, code_challenge,"
             " redirect_uri, redirect_uri_explicit, resource, expires_at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -71,7 +71,7 @@ class OAuthStore:
         )
 
     async def code(self, client_id: str, code: str) -> CodeGrant | None:
-        row = await self.pool.fetchrow(
+        row = await self.db.fetchrow(
             "SELECT client_id, user_id, scopes, code_challenge, redirect_uri,"
             " redirect_uri_explicit, resource, expires_at FROM app.oauth_codes"
             " WHERE code_hash = $1 AND client_id = $2",
@@ -83,7 +83,7 @@ class OAuthStore:
     async def redeem_code(self, code: str) -> bool:
         """Use a code up; False when it was used (or expired) already, so two racing
         exchanges of one code get one token pair between them."""
-        used = await self.pool.fetchval(
+        used = await self.db.fetchval(
             "DELETE FROM app.oauth_codes WHERE code_hash = $1 AND expires_at > now()"
             " RETURNING true",
             digest(code),
@@ -91,7 +91,7 @@ class OAuthStore:
         return bool(used)
 
     async def add_refresh(self, token: str, grant: RefreshGrant) -> None:
-        await self.pool.execute(
+        await self.db.execute(
             "INSERT INTO app.oauth_refresh_tokens"
             " (token_hash, client_id, user_id, scopes, resource, expires_at)"
             " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -104,7 +104,7 @@ class OAuthStore:
         )
 
     async def refresh(self, client_id: str, token: str) -> RefreshGrant | None:
-        row = await self.pool.fetchrow(
+        row = await self.db.fetchrow(
             "SELECT client_id, user_id, scopes, resource, expires_at"
             " FROM app.oauth_refresh_tokens"
             " WHERE token_hash = $1 AND client_id = $2 AND expires_at > now()",
@@ -115,7 +115,7 @@ class OAuthStore:
 
     async def rotate_refresh(self, old: str, new: str, grant: RefreshGrant) -> bool:
         """Replace a refresh token by a new one in one step; False if the old one is gone."""
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with transaction(self.db) as conn:
             gone = await conn.fetchval(
                 "DELETE FROM app.oauth_refresh_tokens WHERE token_hash = $1 RETURNING true",
                 digest(old),
@@ -137,7 +137,7 @@ class OAuthStore:
 
     async def revoke_grant(self, user_id: uuid.UUID, client_id: str) -> None:
         """End a client's access for a user: its refresh tokens stop working at once."""
-        await self.pool.execute(
+        await self.db.execute(
             "DELETE FROM app.oauth_refresh_tokens WHERE user_id = $1 AND client_id = $2",
             user_id,
             client_id,
