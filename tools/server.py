@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import pendulum
 from mcp.server.auth.middleware.auth_context import get_access_token
@@ -23,6 +24,7 @@ from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
+from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
@@ -164,6 +166,7 @@ def build_server(
         )
     mcp = FastMCP(
         "todo",
+        transport_security=_transport_security(public_url),
         instructions=(
             "Manage the signed-in user's tasks. Call `whoami` for their time zone and the"
             " current time; times without an offset are read in that zone."
@@ -366,6 +369,21 @@ def build_server(
         )
 
     return mcp
+
+
+def _transport_security(public_url: str) -> TransportSecuritySettings:
+    """DNS-rebinding protection that lets in the API's public address, not only loopback
+    (FastMCP's default, which answers 421 to a client reaching `/mcp` by its real hostname)."""
+    public = urlsplit(public_url)
+    loopback = ["127.0.0.1", "localhost", "[::1]"]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[public.netloc, *(f"{h}:*" for h in loopback)],
+        allowed_origins=[
+            f"{public.scheme}://{public.netloc}",
+            *(f"{scheme}://{h}:*" for scheme in ("http", "https") for h in loopback),
+        ],
+    )
 
 
 def _naive(*values: datetime | None) -> bool:

@@ -141,3 +141,27 @@ async def test_tools_say_what_they_do_and_what_they_return(api_url: str, alice: 
         assert [t["title"] for t in window.structuredContent["tasks"]] == ["local"]
         outside = await session.call_tool("list_tasks", {"due_from": "2026-07-01T18:31:00"})
         assert outside.structuredContent["tasks"] == []
+
+
+async def test_mcp_answers_on_its_public_host_and_refuses_a_rebound_one(
+    settings, alice: User
+) -> None:
+    """Behind an ingress the Host is the public one: FastMCP's loopback-only default refused it."""
+    from api.app import create_app
+
+    app = create_app(settings.model_copy(update={"public_url": "https://todo.example.com"}))
+    transport = httpx.ASGITransport(app=app)
+    answers = {}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://todo.example.com") as client,
+    ):
+        for host in ("todo.example.com", "127.0.0.1:8000", "evil.example"):
+            r = await client.post(
+                "/mcp/",
+                headers={**alice.headers, "Host": host,
+                         "Accept": "application/json, text/event-stream"},
+                json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            )  # fmt: skip
+            answers[host] = r.status_code
+    assert answers == {"todo.example.com": 200, "127.0.0.1:8000": 200, "evil.example": 421}
