@@ -37,7 +37,7 @@ from mcp.server.auth.routes import create_auth_routes, create_protected_resource
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from pydantic import AnyHttpUrl
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from api.security import ALL_SCOPES, InvalidToken, verify_password
 from api.services import Services
@@ -224,8 +224,18 @@ class AccountProvider:
 
 def routes(provider: AccountProvider) -> list[BaseRoute]:
     """The library's authorization-server endpoints and the protected-resource metadata of
-    `/mcp`, at the API's root where RFC 8414 and RFC 9728 clients look for them."""
+    `/mcp`, at the API's root where RFC 8414 and RFC 9728 clients look for them (also at the bare
+    `/.well-known/oauth-protected-resource`, where clients that skip the 401's pointer look)."""
     public = provider.public_url
+    resource = create_protected_resource_routes(
+        resource_url=AnyHttpUrl(f"{public}/mcp"),
+        authorization_servers=[AnyHttpUrl(public)],
+        scopes_supported=SCOPES,
+        resource_name="todo-agent",
+        resource_documentation=AnyHttpUrl(f"{public}/docs"),
+    )
+    bare = [Route("/.well-known/oauth-protected-resource", r.endpoint, methods=["GET", "OPTIONS"])
+            for r in resource if isinstance(r, Route)]  # fmt: skip
     return [
         *create_auth_routes(
             provider,
@@ -236,13 +246,8 @@ def routes(provider: AccountProvider) -> list[BaseRoute]:
             ),
             revocation_options=RevocationOptions(enabled=True),
         ),
-        *create_protected_resource_routes(
-            resource_url=AnyHttpUrl(f"{public}/mcp"),
-            authorization_servers=[AnyHttpUrl(public)],
-            scopes_supported=SCOPES,
-            resource_name="todo-agent",
-            resource_documentation=AnyHttpUrl(f"{public}/docs"),
-        ),
+        *resource,
+        *bare,
     ]
 
 
@@ -251,12 +256,15 @@ def login_router(provider: AccountProvider) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get(LOGIN_PATH)
-    async def login_page(request: Annotated[str, Query(max_length=4000)]) -> Response:
+    async def login_page(
+        http: Request, request: Annotated[str, Query(max_length=4000)]
+    ) -> Response:
+        words = _words(http)
         try:
             pending = provider.pending(request)
-        except AuthorizeError as exc:
-            return _page(None, str(exc.error_description), status=400)
-        return _page(pending, None, signed=request)
+        except AuthorizeError:
+            return _page(words, None, words["stale"], status=400)
+        return _page(words, pending, None, signed=request)
 
     @router.post(LOGIN_PATH)
     async def login(
@@ -266,10 +274,11 @@ def login_router(provider: AccountProvider) -> APIRouter:
         password: Annotated[str, Form(max_length=200)] = "",
         decision: Annotated[str, Form(max_length=10)] = "allow",
     ) -> Response:
+        words = _words(http)
         try:
             pending = provider.pending(request)
-        except AuthorizeError as exc:
-            return _page(None, str(exc.error_description), status=400)
+        except AuthorizeError:
+            return _page(words, None, words["stale"], status=400)
         if decision != "allow":
             denied = construct_redirect_uri(
                 pending["redirect_uri"], error="access_denied", state=pending["state"]
@@ -279,35 +288,64 @@ def login_router(provider: AccountProvider) -> APIRouter:
         found = await services.users.credentials(email)
         ok = await verify_password(found[1] if found else None, password)
         if not found or not ok:
-            return _page(pending, "The email or password is wrong.", signed=request, status=401)
+            return _page(words, pending, words["wrong"], signed=request, status=401)
         target = await provider.approve(pending, found[0].id)
         return RedirectResponse(target, status_code=303)
 
     return router
 
 
-_SCOPE_WORDS = {"tasks:read": "see your tasks", "tasks:write": "add, change and delete your tasks"}
+# The page speaks the browser's language: English, or Urdu when the browser prefers it.
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "dir": "ltr", "title": "sign in", "someone": "An application", "asks": "asks to",
+        "tasks:read": "see your tasks", "tasks:write": "add, change and delete your tasks",
+        "email": "Email", "password": "Password", "allow": "Sign in and allow", "deny": "Deny",
+        "wrong": "The email or password is wrong.",
+        "stale": "This sign-in link has expired or was altered; start again from your app.",
+    },
+    "ur": {
+        "dir": "rtl", "title": "سائن ان", "someone": "ایک ایپ", "asks": "یہ اجازت مانگتی ہے:",
+        "tasks:read": "آپ کے کام دیکھنا", "tasks:write": "آپ کے کام بنانا، بدلنا اور مٹانا",
+        "email": "ای میل", "password": "پاس ورڈ", "allow": "سائن ان کریں اور اجازت دیں",
+        "deny": "انکار", "wrong": "ای میل یا پاس ورڈ غلط ہے۔",
+        "stale": "یہ سائن ان لنک پرانا ہو گیا یا بدل دیا گیا؛ اپنی ایپ سے دوبارہ شروع کریں۔",
+    },
+}  # fmt: skip
+
+
+def _words(request: Request) -> dict[str, str]:
+    accept = request.headers.get("accept-language", "")
+    first = accept.split(",")[0].split(";")[0].strip().lower()
+    return _WORDS["ur" if first.startswith("ur") else "en"]
 
 
 def _page(
-    pending: dict[str, Any] | None, error: str | None, *, signed: str = "", status: int = 200
+    words: dict[str, str],
+    pending: dict[str, Any] | None,
+    error: str | None,
+    *,
+    signed: str = "",
+    status: int = 200,
 ) -> HTMLResponse:
+    alert = f"<p role='alert'>{html.escape(error)}</p>" if error else ""
     if pending is None:
-        body = f"<p role='alert'>{html.escape(error or '')}</p>"
+        body = alert
     else:
-        who = html.escape(pending.get("client_name") or "An application")
-        asks = ", ".join(_SCOPE_WORDS.get(s, s) for s in pending["scopes"])
-        alert = f"<p role='alert'>{html.escape(error)}</p>" if error else ""
-        body = f"""<p><b>{who}</b> asks to {html.escape(asks)}.</p>{alert}
+        who = html.escape(pending.get("client_name") or words["someone"])
+        comma = "، " if words["dir"] == "rtl" else ", "
+        asks = html.escape(comma.join(words.get(s, s) for s in pending["scopes"]))
+        body = f"""<p><b>{who}</b> {words["asks"]} {asks}.</p>{alert}
 <form method="post"><input type="hidden" name="request" value="{html.escape(signed)}">
-<label>Email <input name="email" type="email" autocomplete="username" required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password"
- required></label>
-<button name="decision" value="allow">Sign in and allow</button>
-<button name="decision" value="deny" formnovalidate>Deny</button></form>"""
-    page = f"""<!doctype html><html lang="en"><meta charset="utf-8">
+<label>{words["email"]} <input name="email" type="email" autocomplete="username" required></label>
+<label>{words["password"]} <input name="password" type="password"
+ autocomplete="current-password" required></label>
+<button name="decision" value="allow">{words["allow"]}</button>
+<button name="decision" value="deny" formnovalidate>{words["deny"]}</button></form>"""
+    lang = "ur" if words["dir"] == "rtl" else "en"
+    page = f"""<!doctype html><html lang="{lang}" dir="{words["dir"]}"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>todo-agent: sign in</title>
+<title>todo-agent: {words["title"]}</title>
 <style>body{{font:16px system-ui;max-width:26rem;margin:3rem auto;padding:0 1rem}}
 label{{display:block;margin:.8rem 0}}input{{width:100%;padding:.4rem}}
 button{{margin:.4rem .4rem 0 0}}

@@ -166,6 +166,8 @@ async def test_the_401_leads_to_metadata_on_this_host_and_port(api_url: str) -> 
         assert pointer[1] == f"{api_url}/.well-known/oauth-protected-resource/mcp"
         resource = (await client.get(pointer[1])).json()
         assert resource["resource"] == f"{api_url}/mcp"
+        bare = await client.get("/.well-known/oauth-protected-resource")
+        assert bare.json() == resource
         assert resource["authorization_servers"] == [f"{api_url}/"]
         issuer = resource["authorization_servers"][0].rstrip("/")
         server = (await client.get(f"{issuer}/.well-known/oauth-authorization-server")).json()
@@ -176,10 +178,10 @@ async def test_the_401_leads_to_metadata_on_this_host_and_port(api_url: str) -> 
             assert server[endpoint].startswith(api_url)
 
 
-async def _registered(client: httpx.AsyncClient) -> str:
+async def _registered(client: httpx.AsyncClient, name: str = "Manual") -> str:
     made = await client.post(
         "/register",
-        json={"client_name": "Manual", "redirect_uris": [REDIRECT],
+        json={"client_name": name, "redirect_uris": [REDIRECT],
               "token_endpoint_auth_method": "none"},
     )  # fmt: skip
     assert made.status_code == 201, made.text
@@ -247,11 +249,17 @@ async def test_a_code_needs_its_pkce_verifier_works_once_and_a_read_scope_cannot
 async def test_a_wrong_password_or_a_denial_gives_no_code(
     http: httpx.AsyncClient, alice: User
 ) -> None:
-    client_id = await _registered(http)
+    client_id = await _registered(http, "<script>alert(1)</script>")
     _, challenge = _pkce()
     sent = await _authorize(http, client_id, challenge, "tasks:read tasks:write")
     login = str(http.base_url.join(sent.headers["location"]))
     page = await http.get(login)
+    assert 'lang="en"' in page.text
+    assert "<script>" not in page.text
+    assert "&lt;script&gt;" in page.text  # a client names itself; the page never runs it
+    urdu = await http.get(login, headers={"Accept-Language": "ur-PK,ur;q=0.9,en;q=0.5"})
+    assert 'dir="rtl"' in urdu.text
+    assert "پاس ورڈ" in urdu.text
     signed = html.unescape(re.search(r'name="request" value="([^"]+)"', page.text)[1])
     wrong = await http.post(
         login.split("?")[0], data={"request": signed, "email": alice.email, "password": "nope"}
