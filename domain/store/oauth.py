@@ -55,6 +55,8 @@ class OAuthStore:
         )
 
     async def add_code(self, code: str, grant: CodeGrant) -> None:
+        # Codes nobody redeemed would stay forever: each new one sweeps the stale ones.
+        await self.db.execute("DELETE FROM app.oauth_codes WHERE expires_at < now()")
         await self.db.execute(
             "INSERT INTO app.oauth_codes (code_hash, client_id, user_id, scopes, code_challenge,"
             " redirect_uri, redirect_uri_explicit, resource, expires_at)"
@@ -91,6 +93,12 @@ class OAuthStore:
         return bool(used)
 
     async def add_refresh(self, token: str, grant: RefreshGrant) -> None:
+        await self.db.execute(
+            "DELETE FROM app.oauth_refresh_tokens"
+            " WHERE user_id = $1 AND client_id = $2 AND expires_at < now()",
+            grant.user_id,
+            grant.client_id,
+        )
         await self.db.execute(
             "INSERT INTO app.oauth_refresh_tokens"
             " (token_hash, client_id, user_id, scopes, resource, expires_at)"
