@@ -112,23 +112,32 @@ class OAuthStore:
         )
 
     async def refresh(self, client_id: str, token: str) -> RefreshGrant | None:
+        """The grant of a live refresh token. A used one presented again was stolen or replayed:
+        the client's whole grant ends (every refresh token of it), and None is the answer."""
         row = await self.db.fetchrow(
-            "SELECT client_id, user_id, scopes, resource, expires_at"
+            "SELECT client_id, user_id, scopes, resource, expires_at, used_at"
             " FROM app.oauth_refresh_tokens"
             " WHERE token_hash = $1 AND client_id = $2 AND expires_at > now()",
             digest(token),
             client_id,
         )
-        return None if row is None else RefreshGrant.model_validate(dict(row))
+        if row is None:
+            return None
+        data = dict(row)
+        if data.pop("used_at") is not None:
+            await self.revoke_grant(data["user_id"], client_id)
+            return None
+        return RefreshGrant.model_validate(data)
 
     async def rotate_refresh(self, old: str, new: str, grant: RefreshGrant) -> bool:
-        """Replace a refresh token by a new one in one step; False if the old one is gone."""
+        """Replace a refresh token by a new one in one step; False if the old one was used."""
         async with transaction(self.db) as conn:
-            gone = await conn.fetchval(
-                "DELETE FROM app.oauth_refresh_tokens WHERE token_hash = $1 RETURNING true",
+            used = await conn.fetchval(
+                "UPDATE app.oauth_refresh_tokens SET used_at = now()"
+                " WHERE token_hash = $1 AND used_at IS NULL RETURNING true",
                 digest(old),
             )
-            if not gone:
+            if not used:
                 return False
             await conn.execute(
                 "INSERT INTO app.oauth_refresh_tokens"

@@ -155,6 +155,16 @@ async def test_an_mcp_client_signs_in_with_oauth_and_keeps_working_after_the_tok
     )
     assert again.status_code == 400
     assert again.json()["error"] == "invalid_grant"
+    # Presenting a used refresh token means it leaked: the grant ends, the current one too.
+    current = await alice.client.post(
+        "/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": second.refresh_token,
+            "client_id": storage.client.client_id,
+        },
+    )
+    assert current.status_code == 400
 
 
 async def test_the_401_leads_to_metadata_on_this_host_and_port(api_url: str) -> None:

@@ -35,7 +35,8 @@ CREATE TABLE app.oauth_codes (
     expires_at     timestamptz NOT NULL
 );
 
--- Rotated on every use: the row of a used refresh token is deleted with the new one's insert.
+-- Rotated on every use. A used token is kept (used_at) until it expires: presenting it again
+-- means it leaked, and ends the whole grant (OAuth 2.1 refresh token reuse detection).
 CREATE TABLE app.oauth_refresh_tokens (
     token_hash bytea PRIMARY KEY,
     client_id  text NOT NULL REFERENCES app.oauth_clients (client_id) ON DELETE CASCADE,
@@ -43,6 +44,7 @@ CREATE TABLE app.oauth_refresh_tokens (
     scopes     text[] NOT NULL,
     resource   text,
     created_at timestamptz NOT NULL DEFAULT now(),
-    expires_at timestamptz NOT NULL
+    expires_at timestamptz NOT NULL,
+    used_at    timestamptz
 );
 CREATE INDEX oauth_refresh_tokens_grant ON app.oauth_refresh_tokens (user_id, client_id);
