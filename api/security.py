@@ -108,7 +108,9 @@ class TokenIssuer:
                 claims = self._decode(token, key, ["RS256", "ES256"])
             else:
                 claims = self._decode_hs256(token)
-            return _grant(claims), float(claims["exp"])
+            # An external issuer's scopes are not ours (RFC 9068 tokens carry client_id and
+            # scope too): its tokens keep the full access they always had.
+            return _grant(claims, ours=not self.jwks_url), float(claims["exp"])
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("the access token has expired; log in again") from exc
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
@@ -140,9 +142,9 @@ _jwks_clients: dict[str, jwt.PyJWKClient] = {}
 _verified: dict[str, tuple[Grant, float]] = {}
 
 
-def _grant(claims: dict[str, Any]) -> Grant:
+def _grant(claims: dict[str, Any], *, ours: bool) -> Grant:
     user_id = uuid.UUID(claims["sub"])
-    if "client_id" not in claims:
+    if not ours or "client_id" not in claims:
         return Grant(user_id)
     scopes = frozenset(str(claims.get("scope", "")).split()) & ALL_SCOPES
     return Grant(user_id, scopes, "oauth", str(claims["client_id"]))
