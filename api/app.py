@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry, Gauge
 
 from api import oauth, openapi, problems
-from api.agent import build_mcp, open_agent
+from api.agent import build_mcp, mount_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
 from api.routes import audit, auth, chat, ops, tasks, tokens, ws
 from api.services import Services
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tokens.router)
     app.include_router(oauth.login_router(accounts))
     app.router.routes.extend(oauth.routes(accounts))
-    app.mount("/mcp", mcp.streamable_http_app())
+    mount_mcp(app, mcp)
     openapi.document(app)
     # The last added runs first: the request id is set before any error is turned into a 500.
     app.add_middleware(problems.UnhandledErrorMiddleware)

@@ -156,9 +156,10 @@ async def test_mcp_answers_on_its_public_host_and_refuses_a_rebound_one(
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://todo.example.com") as client,
     ):
-        for host in ("todo.example.com", "127.0.0.1:8000", "evil.example"):
+        for host, path in (("todo.example.com", "/mcp"), ("127.0.0.1:8000", "/mcp/"),
+                           ("evil.example", "/mcp/")):  # fmt: skip
             r = await client.post(
-                "/mcp/",
+                path,
                 headers={**alice.headers, "Host": host,
                          "Accept": "application/json, text/event-stream"},
                 json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},

@@ -81,7 +81,7 @@ class Browser:
 
 def oauth(api_url: str, browser: Browser, storage: MemoryStorage) -> OAuthClientProvider:
     return OAuthClientProvider(
-        server_url=f"{api_url}/mcp/",
+        server_url=f"{api_url}/mcp",  # as the protected-resource metadata names it
         client_metadata=OAuthClientMetadata(
             client_name="Test Desktop",
             redirect_uris=[REDIRECT],  # type: ignore[list-item]
@@ -110,7 +110,7 @@ async def test_an_mcp_client_signs_in_with_oauth_and_keeps_working_after_the_tok
     auth = oauth(api_url, browser, storage)
     async with (
         httpx.AsyncClient(auth=auth, timeout=10) as client,
-        streamable_http_client(f"{api_url}/mcp/", http_client=client) as (read, write, _),
+        streamable_http_client(f"{api_url}/mcp", http_client=client) as (read, write, _),
         ClientSession(read, write) as session,
     ):
         await session.initialize()
