@@ -6,12 +6,13 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry, Gauge
 
 from api import oauth, openapi, problems
 from api.agent import build_mcp, mount_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import audit, auth, chat, ops, tasks, tokens, ws
+from api.routes import audit, auth, chat, ops, tasks, tokens, web, ws
 from api.services import Services
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
@@ -56,7 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await services.broker.stop()
             await services.close()
 
-    app = FastAPI(
+    # /docs with Swagger UI's files served from here, not from a CDN. No /redoc: ReDoc's bundle
+    # still loads its logo from Redocly's CDN.
+    app = FastAPIOffline(
+        static_url="/static/docs",
+        redoc_url=None,
         title="todo-agent",
         version="0.1.0",
         description=DESCRIPTION,
@@ -74,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(oauth.login_router(accounts))
     app.router.routes.extend(oauth.routes(accounts))
     mount_mcp(app, mcp)
+    web.install(app)
     openapi.document(app)
     # The last added runs first: the request id is set before any error is turned into a 500.
     app.add_middleware(problems.UnhandledErrorMiddleware)

@@ -41,19 +41,24 @@ def _unauthorized(detail: str) -> Problem:
     )
 
 
-async def current_grant(
+async def current_user(
     request: Request,
-    services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Grant:
+) -> User:
+    # The services straight from the app, not as a sub-dependency: FastAPI solves every
+    # sub-dependency on every request (cache or not), and this one runs on every request.
+    services: Services = request.app.state.services
     if credentials is None:
         raise _unauthorized(
             "Send 'Authorization: Bearer <token>'; get a token from /v1/auth/login."
         )
     try:
         grant = await authenticate(services, credentials.credentials)
+        user = await _cached_user(services, grant.user_id)
     except InvalidToken as exc:
         raise _unauthorized(str(exc)) from exc
+    except NotFound as exc:
+        raise _unauthorized("the account of this token no longer exists") from exc
     needed = READ_SCOPE if request.method in _SAFE_METHODS else WRITE_SCOPE
     if needed not in grant.scopes:
         raise Problem(
@@ -63,17 +68,8 @@ async def current_grant(
             f"This token lacks the '{needed}' scope this request needs.",
             headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'},
         )
-    return grant
-
-
-CurrentGrant = Annotated[Grant, Depends(current_grant)]
-
-
-async def current_user(services: ServicesDep, grant: CurrentGrant) -> User:
-    try:
-        return await _cached_user(services, grant.user_id)
-    except NotFound as exc:
-        raise _unauthorized("the account of this token no longer exists") from exc
+    request.state.grant = grant  # for the few routes that ask how the caller signed in
+    return user
 
 
 # Users change rarely and every request needs one: a short-lived cache saves a round trip. Short,
@@ -102,8 +98,9 @@ def forget_user(services: Services, user_id: uuid.UUID) -> None:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-async def login_user(user: CurrentUser, grant: CurrentGrant) -> User:
+async def login_user(request: Request, user: CurrentUser) -> User:
     """The user, signed in with their password: a token cannot mint or list other tokens."""
+    grant: Grant = request.state.grant
     if grant.via != "login":
         raise Problem(
             403,

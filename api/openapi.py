@@ -220,6 +220,8 @@ async def refuse_unknown_query(request: HTTPConnection) -> None:
     route = request.scope.get("route")
     if request.scope["type"] != "http" or not isinstance(route, APIRoute):
         return
+    if not route.include_in_schema:
+        return  # pages (the web app, the sign-in page) are not the API's contract
     if not request.query_params:
         return
     allowed = _query_names(route)

@@ -125,7 +125,7 @@ class TokenIssuer:
                 continue  # perhaps signed before the rotation
         return self._decode(token, last, ["HS256"])
 
-    def _decode(self, token: str, key: object, algorithms: list[str]) -> dict:
+    def _decode(self, token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
         return jwt.decode(
             token,
             key,

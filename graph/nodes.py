@@ -27,7 +27,7 @@ from domain.timezones import zone
 from graph import plans, policy
 from graph.context import Context
 from graph.references import pick, resolve
-from graph.replies import due_suffix, minutes_phrase, say, task_lines, when
+from graph.replies import by_time, due_suffix, minutes_phrase, say, task_lines, when
 from graph.state import PER_TURN_RESET, State
 from skills.audit.graph import graph as audit_skill
 from skills.recurring.graph import graph as recurring_skill
@@ -223,6 +223,14 @@ class Orchestrator:
             return ask(_question("confirm", text, plan=plan))
         if u.intent is Intent.SET_REMINDER and (u.reminder is None or "when" in u.missing):
             return ask(_question("when", say(lang, "ask_when"), task=target))
+        if _needs_due(u) and not target.get("due"):
+            # "remind me 30 minutes before the dentist", "postpone it by 2 days": relative to a
+            # due time the task does not have, so ask for the moment instead of failing the call
+            if u.intent is Intent.SET_REMINDER:
+                text = say(lang, "ask_when_no_due", title=target["title"])
+                return ask(_question("when", text, task=target))
+            text = say(lang, "ask_changes", title=target["title"])
+            return ask(_question("changes", text, task=target))
         if u.intent is Intent.UPDATE_TASK and "changes" in u.missing:
             text = say(lang, "ask_changes", title=target["title"])
             return ask(_question("changes", text, task=target))
@@ -396,7 +404,7 @@ class Orchestrator:
         op = plan["op"]
         if op == "list":
             found = await call("list_tasks", plan["args"], "list")
-            tasks = found["tasks"]
+            tasks = by_time(found["tasks"])
             reply = (say(lang, "listed", count=len(tasks), lines=task_lines(tasks, tz, lang))
                      if tasks else say(lang, "listed_none"))  # fmt: skip
             return {"reply": reply, "tasks": tasks, "outcome": "answered"}
@@ -551,3 +559,12 @@ def _next_dates(
         found = occurrences(rule, start, tz, count=count)
     all_day = task.get("all_day", False)
     return ", ".join(when(o, tz, lang, all_day=all_day) for o in found)
+
+
+def _needs_due(u: Understanding) -> bool:
+    """An offset reminder or a shift is measured from the task's due time."""
+    if u.intent is Intent.SET_REMINDER:
+        return u.reminder is not None and u.reminder.offset_minutes is not None
+    if u.intent is Intent.UPDATE_TASK:
+        return bool(u.task.shift_minutes) and u.task.due_date is None
+    return False
