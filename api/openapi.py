@@ -238,14 +238,20 @@ async def refuse_unknown_query(request: HTTPConnection) -> None:
         )
 
 
-CHAT_STREAM_DOC = """Server-sent events (`text/event-stream`, UTF-8), one per line block:
-`event: <name>` and `data: <one JSON object>`, ended by a blank line. `update` events report the
-turn's progress; the last event is `result`, whose data has the same fields as the JSON answer of
-`POST /v1/chat`. Errors before the stream starts (401, 404 conversation, 422) are problem+json."""
+CHAT_STREAM_DOC = """Server-sent events (`text/event-stream`, UTF-8): blocks of `event: <name>`
+and `data: <one JSON object>`, each ended by a blank line. `progress` (`stage`: understanding,
+planning, acting, replying), `action` per change made, then `question` (`text`, quick-reply
+`options`) or `reply` (`text`), and last `result` (the body `POST /v1/chat` answers); `error`
+(`code`, `text` in your language) if the turn fails after the stream began. Errors before it
+begins (401, 403, a conversation that is not yours: 404, 422) are problem+json."""
 
 _CHAT_STREAM_EXAMPLE = (
-    'event: update\ndata: {"node": "detect_intent"}\n\n'
-    'event: result\ndata: {"conversation_id": "0b9c…", "reply": "Added \\"pay rent\\".",'
+    'event: progress\ndata: {"stage": "understanding"}\n\n'
+    'event: action\ndata: {"action": "created", "task_id": "0b9c…",'
+    ' "task": {"id": "0b9c…", "title": "pay rent", "status": "open", "due": null,'
+    ' "all_day": false}}\n\n'
+    'event: reply\ndata: {"text": "Added \\"pay rent\\"."}\n\n'
+    'event: result\ndata: {"conversation_id": "5e1d…", "reply": "Added \\"pay rent\\".",'
     ' "language": "en", "awaiting_reply": false, "actions": [], "tasks": []}\n\n'
 )
 

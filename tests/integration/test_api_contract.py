@@ -67,7 +67,11 @@ def test_version_and_idempotency_conflicts_are_where_they_can_happen(spec: dict)
 def test_the_chat_stream_is_documented_as_server_sent_events(spec: dict) -> None:
     ok = spec["paths"]["/v1/chat/stream"]["post"]["responses"]["200"]
     assert "text/event-stream" in ok["content"]
-    assert "event: result" in ok["content"]["text/event-stream"]["example"]
+    example = ok["content"]["text/event-stream"]["example"]
+    for event in ("progress", "action", "reply", "result"):
+        assert f"event: {event}\n" in example
+    for event in ("progress", "action", "question", "reply", "result", "error"):
+        assert f"`{event}`" in ok["description"]
 
 
 async def test_real_errors_match_the_documented_problem_schema(spec: dict, alice: User) -> None:
