@@ -46,8 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         services_ref["services"] = services
         if services.broker is not None:
-            ws.attach_live_updates(app, services.broker)
+            feed = ws.attach_live_updates(app, services.broker)
             await services.broker.start()
+            feed.pause()  # until a socket wants it
         try:
             async with open_agent(services, mcp) as chat_service:
                 app.state.chat = chat_service
