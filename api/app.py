@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry, Gauge
 from api import oauth, openapi, problems
 from api.agent import build_mcp, mount_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import audit, auth, chat, ops, tasks, tokens, web, ws
+from api.routes import audit, auth, calendar, chat, data, ops, tasks, tokens, web, ws
 from api.services import Services
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(tasks.router)
     app.include_router(audit.router)
+    app.include_router(calendar.router)
+    app.include_router(data.router)
     app.include_router(ws.router)
     app.include_router(chat.router)
     app.include_router(tokens.router)
