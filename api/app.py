@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     services_ref: dict[str, Services] = {}
-    public_url = settings.public_url or ""  # the settings fill it in from HOST and PORT
+    public_url = settings.public_url  # unset, the settings fill it in from HOST and PORT
     mcp = build_mcp(services_ref, public_url)
     accounts = oauth.AccountProvider(lambda: services_ref["services"], public_url)
 

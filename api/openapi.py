@@ -214,13 +214,18 @@ def document(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+# For a route read by other people's software (a calendar app polling its feed), which may add
+# parameters of its own: `openapi_extra=LENIENT_QUERY` keeps it answering. Said in the OpenAPI too.
+LENIENT_QUERY = {"x-unknown-query-parameters": "ignored"}
+
+
 async def refuse_unknown_query(request: HTTPConnection) -> None:
     """An app-wide dependency: a query parameter the route does not take is a 400, not ignored
     (a misspelt filter would otherwise quietly list everything)."""
     route = request.scope.get("route")
     if request.scope["type"] != "http" or not isinstance(route, APIRoute):
         return
-    if not route.include_in_schema:
+    if not route.include_in_schema or route.openapi_extra == LENIENT_QUERY:
         return  # pages (the web app, the sign-in page) are not the API's contract
     if not request.query_params:
         return

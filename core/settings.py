@@ -40,8 +40,8 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = 1
     http_port: int = Field(default=8080, description="health/metrics port of relay and consumers")
-    public_url: str | None = Field(
-        default=None,
+    public_url: str = Field(
+        default="",
         description="where clients reach the API (OAuth and MCP metadata); unset, HOST and PORT",
     )
 
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     def _public_url_follows_the_listener(self) -> Settings:
         # OAuth metadata names this URL: a default that ignored PORT would send clients to
         # the wrong port. A wildcard listener is reached on loopback from this machine.
-        if self.public_url is None:
+        if not self.public_url:
             host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
             host = f"[{host}]" if ":" in host else host
             self.public_url = f"http://{host}:{self.port}"

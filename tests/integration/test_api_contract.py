@@ -123,3 +123,12 @@ async def test_known_query_parameters_still_work(alice: User) -> None:
     r = await alice.request("GET", "/v1/tasks", params={"status": "open", "tag": "x", "limit": 5})
     assert r.status_code == 200
     assert [t["title"] for t in r.json()["items"]] == ["a"]
+
+
+async def test_a_calendar_feed_ignores_what_a_calendar_app_adds(alice: User) -> None:
+    made = await alice.request("POST", "/v1/calendar/feed")
+    assert made.status_code == 201, made.text
+    path = "/v1/calendar/feeds/" + made.json()["url"].rsplit("/feeds/", 1)[1]
+    polled = await alice.client.get(path, params={"nocache": "1712345"})
+    assert polled.status_code == 200
+    assert polled.text.startswith("BEGIN:VCALENDAR")
