@@ -15,7 +15,7 @@ from graph.checkpointer import open_checkpointer
 from graph.graph import make_builder
 from graph.nodes import Deps
 from graph.service import ChatService
-from tools.client import HostedToolbox
+from tools.client import DirectToolbox
 from tools.server import build_server
 
 
@@ -33,19 +33,16 @@ def build_mcp(services_ref: dict[str, Services], public_url: str, verify) -> Fas
 async def open_agent(services: Services, mcp: FastMCP) -> AsyncIterator[ChatService]:
     settings = services.settings
     assert settings.database_url is not None
-    host = HostedToolbox(mcp)
-    toolbox = await host.start()
-    deps = Deps(toolbox=toolbox, outbox=Outbox(services.pool))
+    # The graph calls the tools in process, without the JSON-RPC round trip (bench_chat.py
+    # measures both); /mcp serves outside clients over HTTP as before.
+    deps = Deps(toolbox=DirectToolbox(mcp), outbox=Outbox(services.pool), tasks=services.tasks)
 
     async def provide() -> Deps:
         return deps
 
-    try:
-        async with (
-            open_checkpointer(settings.database_url, max_size=settings.db_pool_max) as saver,
-            mcp.session_manager.run(),
-        ):
-            graph = make_builder(provide).compile(checkpointer=saver, name="todo_orchestrator")
-            yield ChatService(graph, ConversationStore(services.pool), settings)
-    finally:
-        await host.stop()
+    async with (
+        open_checkpointer(settings.database_url, max_size=settings.db_pool_max) as saver,
+        mcp.session_manager.run(),
+    ):
+        graph = make_builder(provide).compile(checkpointer=saver, name="todo_orchestrator")
+        yield ChatService(graph, ConversationStore(services.pool), settings)

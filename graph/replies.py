@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from graph import plan as p
+
 _UR_DAYS = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"]
 _UR_MONTHS = [
     "جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون",
@@ -27,6 +29,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_offset": "{minutes} before it is due",
         "reminder_at": "at {at}",
         "reminder_due": "when it is due",
+        "reminder_every": "{rule}; next: {next}",
+        "reminder_note": "I'll remind you on {at}.",
         "listed_none": "You have no tasks that match.",
         "listed": "You have {count} task(s):\n{lines}",
         "due": ", due {when}",
@@ -48,7 +52,17 @@ TEXT: dict[str, dict[str, str]] = {
         "no_match": "I couldn't find a task matching “{text}”.",
         "no_last": "I'm not sure which task you mean; please name it.",
         "cancelled": "OK, I won't do that.",
-        "failed": "I couldn't do that: {error}",
+        "failed": "Sorry, that didn't work on my side. Please try again.",
+        "error_title_too_long": "That name is too long for a task: {max} characters at most.",
+        "error_notes_too_long": "Those notes are too long: {max} characters at most.",
+        "error_not_found": "That task isn't there any more.",
+        "error_conflict": "That task changed in the meantime. Please try again.",
+        "error_busy": "I'm still working on that. Please try again in a moment.",
+        "error_invalid_change": (
+            "I can't do that with this task (a reminder before the due time needs a due time)."
+        ),
+        "error_invalid_rule": "I can't repeat a task on that schedule.",
+        "error_invalid": "Some of those details aren't valid, so I changed nothing.",
         "nothing_to_delete": "You have no tasks to delete.",
         "nothing_to_complete": "You have no open tasks.",
         "help": (
@@ -74,6 +88,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_offset": "وقت سے {minutes} پہلے",
         "reminder_at": "{at}",
         "reminder_due": "مقررہ وقت پر",
+        "reminder_every": "{rule}؛ اگلی بار: {next}",
+        "reminder_note": "میں آپ کو {at} یاد دلاؤں گا۔",
         "listed_none": "ایسا کوئی کام نہیں ملا۔",
         "listed": "آپ کے {count} کام ہیں:\n{lines}",
         "due": "، {when} تک",
@@ -95,7 +111,17 @@ TEXT: dict[str, dict[str, str]] = {
         "no_match": "“{text}” سے ملتا کوئی کام نہیں ملا۔",
         "no_last": "معلوم نہیں آپ کون سا کام کہہ رہے ہیں؛ براہ کرم اس کا نام لکھیں۔",
         "cancelled": "ٹھیک ہے، یہ نہیں کروں گا۔",
-        "failed": "یہ نہیں ہو سکا: {error}",
+        "failed": "معاف کیجیے، یہ نہیں ہو سکا۔ دوبارہ کوشش کریں۔",
+        "error_title_too_long": "کام کا نام بہت لمبا ہے: زیادہ سے زیادہ {max} حروف۔",
+        "error_notes_too_long": "تفصیل بہت لمبی ہے: زیادہ سے زیادہ {max} حروف۔",
+        "error_not_found": "یہ کام اب موجود نہیں۔",
+        "error_conflict": "یہ کام اسی دوران بدل گیا۔ دوبارہ کوشش کریں۔",
+        "error_busy": "یہ ابھی جاری ہے۔ ذرا دیر بعد دوبارہ کوشش کریں۔",
+        "error_invalid_change": (
+            "اس کام کے ساتھ یہ نہیں ہو سکتا (وقت سے پہلے یاد دہانی کے لیے کام کا وقت چاہیے)۔"
+        ),
+        "error_invalid_rule": "اس ترتیب سے کام دہرایا نہیں جا سکتا۔",
+        "error_invalid": "کچھ تفصیلات درست نہیں، اس لیے کچھ نہیں بدلا۔",
         "nothing_to_delete": "حذف کرنے کے لیے کوئی کام نہیں۔",
         "nothing_to_complete": "آپ کا کوئی کھلا کام نہیں۔",
         "help": (
@@ -111,7 +137,20 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def say(lang: str, key: str, **values: Any) -> str:
-    return TEXT.get(lang, TEXT["en"])[key].format(**values)
+    """The message `key` in `lang`; a language without that message falls back to English."""
+    table = TEXT.get(lang, TEXT["en"])
+    return (table.get(key) or TEXT["en"][key]).format(**values)
+
+
+def error(lang: str, code: str, **values: Any) -> str:
+    """A refused tool call, worded from its code (never from the exception's text)."""
+    key = f"error_{code}"
+    if key not in TEXT["en"]:
+        key = "failed"
+    try:
+        return say(lang, key, **values)
+    except KeyError:  # a code whose values did not come along
+        return say(lang, "failed")
 
 
 def when(value: str | datetime | None, tz: str, lang: str, *, all_day: bool = False) -> str:
@@ -159,3 +198,26 @@ def task_lines(tasks: list[dict[str, Any]], tz: str, lang: str, limit: int = 10)
     if len(tasks) > limit:
         lines.append("…")
     return "\n".join(lines)
+
+
+def question_text(question: Any, tz: str, lang: str) -> str:
+    """The words of a clarifying question (graph.plan's Question types)."""
+    match question:
+        case p.AskTitle():
+            return say(lang, "ask_title")
+        case p.AskWhen():
+            return say(lang, "ask_when")
+        case p.AskTarget(lost_track=lost):
+            return say(lang, "no_last" if lost else "ask_target")
+        case p.AskChanges(task=task):
+            return say(lang, "ask_changes", title=task.title)
+        case p.AskWhich(candidates=candidates):
+            options = task_lines([c.view() for c in candidates], tz, lang)
+            return say(lang, "ask_which", options=options)
+        case p.Confirm(plan=p.CreateTask(fields=fields)):
+            return say(lang, "ask_confirm_create", title=fields.title)
+        case p.Confirm(plan=p.BulkChange(kind=kind, task_ids=ids)):
+            return say(lang, f"ask_confirm_{kind}", count=len(ids))
+        case p.Confirm(plan=plan):
+            return say(lang, f"ask_confirm_{plan.kind}", title=plan.task.title)
+    raise TypeError(f"not a question: {question!r}")

@@ -187,7 +187,7 @@ def _public(update: Any) -> Any:
     """Node updates as clients may see them (no internal plans)."""
     if not isinstance(update, dict):
         return update
-    return {k: v for k, v in update.items() if k not in ("plan",)}
+    return {k: v for k, v in update.items() if k not in ("plan", "decision", "pinned")}
 
 
 def _result_json(result: ChatResult) -> dict[str, Any]:

@@ -173,6 +173,41 @@ class TaskStore:
         next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
         return Page(items=items, next_cursor=next_cursor)
 
+    async def search(
+        self, owner_id: uuid.UUID, text: str, *, status: Status | None = None, limit: int = 20
+    ) -> list[Task]:
+        """The owner's tasks whose title best matches `text` (trigram similarity, word
+        similarity either way, or a substring; all served by the owner-scoped trigram index),
+        best first, at most `limit`: the candidates of a reference."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        rows = await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM app.tasks"
+            " WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)"
+            " AND ($3 % title OR $3 <% title OR $3 %> title OR title ILIKE $4)"
+            " ORDER BY greatest(similarity($3, title), word_similarity($3, title),"
+            " word_similarity(title, $3)) DESC,"
+            " created_at DESC LIMIT $5",
+            owner_id,
+            status.value if status is not None else None,
+            text,
+            pattern,
+            limit,
+        )
+        return [_row_to_task(r) for r in rows]
+
+    async def ids(
+        self, owner_id: uuid.UUID, *, status: Status | None = None, limit: int = 5_000
+    ) -> list[uuid.UUID]:
+        """The ids of the owner's tasks (of a status), oldest first: what a bulk change covers."""
+        rows = await self.pool.fetch(
+            "SELECT id FROM app.tasks WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)"
+            " ORDER BY created_at, id LIMIT $3",
+            owner_id,
+            status.value if status is not None else None,
+            limit,
+        )
+        return [r["id"] for r in rows]
+
     # -- writes --------------------------------------------------------------------------------
 
     async def create(

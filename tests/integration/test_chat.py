@@ -197,8 +197,8 @@ async def test_the_stream_sends_each_step_then_the_result(alice: User) -> None:
     names = [e[0].removeprefix("event: ") for e in events]
     nodes = [json.loads(e[1].removeprefix("data: "))["node"] for e in events[:-1]]
     assert names[-1] == "result"
-    assert nodes[:3] == ["load_context", "detect_intent", "task_skill"]
-    assert "execute" in nodes
+    assert nodes[:3] == ["understand", "task_skill", "decide"]
+    assert nodes[-2:] == ["act", "audit"]
     result = json.loads(events[-1][1].removeprefix("data: "))
     assert result["actions"][0]["action"] == "created"
 

@@ -1,0 +1,242 @@
+"""The turn's decision, pure: what to do, on which task, or which question to ask.
+
+Two functions and no I/O. `lookup_for` says what the decision needs to see of the user's tasks
+(nothing, the task last talked about, the top candidates for a reference, the ids a bulk change
+covers); the decide node fetches exactly that and `decide` returns one typed `Decision`. Every
+threshold comes from `graph.policy`, so each branch is testable without Postgres or MCP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from graph import plans
+from graph.plan import (
+    Answer,
+    AskChanges,
+    AskTarget,
+    AskTitle,
+    AskWhen,
+    AskWhich,
+    BulkChange,
+    ChangeStatus,
+    Confirm,
+    CreateTask,
+    ListTasks,
+    SetReminder,
+    TaskSnapshot,
+    UpdateTask,
+)
+from graph.policy import Policy, planned_outcome
+from graph.references import pick, resolve
+from skills.recurring.graph import RecurringSkillResult
+from skills.reminder.graph import ReminderSkillResult
+from skills.task.graph import TaskSkillResult
+from skills.understanding import Intent, ReminderSpec, TaskRef, Understanding
+
+Proposal = TaskSkillResult | ReminderSkillResult | RecurringSkillResult
+Status = Literal["open", "done", "all"]
+_SINGLE_OPS = {
+    Intent.UPDATE_TASK: "update", Intent.COMPLETE_TASK: "complete",
+    Intent.REOPEN_TASK: "reopen", Intent.DELETE_TASK: "delete",
+    Intent.SET_REMINDER: "set_reminder",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What the decision must see of the user's tasks before it can be made."""
+
+    kind: Literal["none", "pinned", "last", "search", "bulk"]
+    text: str = ""
+    status: Status = "open"
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the lookup found: the pinned or last task, the candidates, or the bulk's tasks."""
+
+    tasks: list[TaskSnapshot] = field(default_factory=list)
+
+
+def lookup_for(u: Understanding, *, pinned: bool, last_task_id: str | None) -> Lookup:
+    if u.intent in (Intent.HELP, Intent.UNKNOWN, Intent.QUERY_TASKS, Intent.CREATE_TASK):
+        return Lookup("none")
+    if pinned:
+        return Lookup("pinned")
+    ref = u.target or TaskRef()
+    if ref.all_tasks:
+        return Lookup("bulk", status="all" if u.intent is Intent.DELETE_TASK else "open")
+    if ref.pronoun or (not ref.text and last_task_id):
+        return Lookup("last")
+    if not ref.text:
+        return Lookup("none")
+    return Lookup("search", ref.text, "done" if u.intent is Intent.REOPEN_TASK else "open")
+
+
+def decide(
+    u: Understanding, proposal: Proposal | None, lookup: Lookup, facts: Facts, *,
+    policy: Policy, tz: str,
+):  # fmt: skip
+    """One decision: a plan, a question, or an answer (the branches of the flow, in order)."""
+    if u.intent in (Intent.HELP, Intent.UNKNOWN):
+        return Answer(code="help" if u.intent is Intent.HELP else "unknown")
+    if u.intent is Intent.QUERY_TASKS:
+        return ListTasks(args=plans.query_args(u.query, tz))
+    unsure = planned_outcome(u, policy.clarify_threshold) == "clarify"
+    if u.intent is Intent.CREATE_TASK:
+        if "title" in u.missing or not u.task.title:
+            return AskTitle()
+        if "when" in u.missing:
+            return AskWhen()
+        plan = create_plan(u, proposal)
+        return Confirm(plan=plan) if unsure else plan
+    target = _target(u, lookup, facts, policy)
+    if not isinstance(target, TaskSnapshot | list):
+        return target
+    if isinstance(target, list):  # bulk: always confirmed first
+        kind = "delete_many" if u.intent is Intent.DELETE_TASK else "complete_many"
+        return Confirm(plan=BulkChange(kind=kind, task_ids=[t.id for t in target]))
+    if u.intent is Intent.SET_REMINDER and (
+        "when" in u.missing
+        or not isinstance(proposal, ReminderSkillResult)
+        or (proposal.at is None and proposal.offset_minutes is None)
+    ):
+        return AskWhen(task=target)
+    if u.intent is Intent.UPDATE_TASK and "changes" in u.missing:
+        return AskChanges(task=target)
+    plan = single_plan(u, proposal, target)
+    # Too unsure to change a task unasked, unless the user just picked the task themselves.
+    return Confirm(plan=plan) if unsure and lookup.kind != "pinned" else plan
+
+
+def _target(u: Understanding, lookup: Lookup, facts: Facts, policy: Policy):
+    """The task (or, for a bulk change, tasks) the message points at, or what to say instead."""
+    if lookup.kind == "bulk":
+        if not facts.tasks:
+            deleting = u.intent is Intent.DELETE_TASK
+            code = "nothing_to_delete" if deleting else "nothing_to_complete"
+            return Answer(code=code, outcome="rejected")
+        return facts.tasks
+    if lookup.kind in ("pinned", "last"):
+        return facts.tasks[0] if facts.tasks else AskTarget(lost_track=True)
+    if lookup.kind == "none":
+        return AskTarget()
+    found = resolve(lookup.text, [t.view() for t in facts.tasks], policy)
+    if found.task is not None:
+        return TaskSnapshot.model_validate(found.task)
+    if found.ambiguous:
+        return AskWhich(candidates=[TaskSnapshot.model_validate(t) for t in found.candidates])
+    return Answer(code="no_match", values={"text": lookup.text}, outcome="rejected")
+
+
+def create_plan(u: Understanding, proposal: Proposal | None) -> CreateTask:
+    """A new task from the skill's proposal: a series from the recurring skill, reminders from
+    the reminder skill, fields from whichever ran."""
+    if isinstance(proposal, RecurringSkillResult) and proposal.recurrence is not None:
+        return CreateTask(
+            fields=proposal.fields, rrule=proposal.recurrence.rrule,
+            rule_phrase=proposal.recurrence.phrase or proposal.recurrence.rrule,
+            upcoming=proposal.upcoming()[:3], reminder_offsets=proposal.reminder_offsets_minutes,
+        )  # fmt: skip
+    if isinstance(proposal, ReminderSkillResult):
+        fields = proposal.fields
+        offsets = []
+        if proposal.offset_minutes is not None and fields.due_date is not None:
+            offsets = [proposal.offset_minutes]
+        return CreateTask(fields=fields, reminder_offsets=offsets, remind_at=proposal.at)
+    fields = proposal.fields if isinstance(proposal, TaskSkillResult) else u.task
+    return CreateTask(fields=fields)
+
+
+def single_plan(u: Understanding, proposal: Proposal | None, task: TaskSnapshot):
+    op = _SINGLE_OPS[u.intent]
+    if op == "set_reminder":
+        assert isinstance(proposal, ReminderSkillResult)
+        return SetReminder(
+            task=task, at=proposal.at, offset_minutes=proposal.offset_minutes,
+            recurrence=proposal.recurrence, moments=proposal.moments,
+        )  # fmt: skip
+    if op == "update":
+        rrule = u.recurrence.rrule if u.recurrence is not None else None
+        if isinstance(proposal, RecurringSkillResult) and proposal.recurrence is not None:
+            rrule = proposal.recurrence.rrule
+        at = offset = None
+        if isinstance(proposal, ReminderSkillResult):
+            at, offset = proposal.at, proposal.offset_minutes
+        return UpdateTask(
+            task=task, fields=u.task, rrule=rrule, remind_at=at, remind_offset=offset
+        )
+    return ChangeStatus(kind=op, task=task)  # type: ignore[arg-type]
+
+
+# -- the user's answer to a question ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """What an answer changes. The graph's route after clarify reads only the result:
+    a `decision` (a plan: act; an answer: say it; a question: ask again), or none (the turn is
+    understood again: from the new `message`, or through the skill with `understanding`)."""
+
+    decision: object | None = None
+    message: str | None = None  # the answer was a new command
+    understanding: Understanding | None = None
+    pinned: TaskSnapshot | None = None
+
+
+def needs_reading(question: object) -> bool:
+    """Whether the answer must be understood as language (not a yes/no or a pick)."""
+    return not isinstance(question, Confirm | AskWhich)
+
+
+def read_answer(
+    question: object, answer: str, u: Understanding, reply: Understanding | None, *,
+    policy: Policy,
+) -> Resume:  # fmt: skip
+    """The answer to `question` applied to the turn's understanding `u`; `reply` is the answer
+    understood on its own (for the questions `needs_reading` says so)."""
+    if isinstance(question, Confirm):
+        if plans.yes(answer):
+            return Resume(decision=question.plan)
+        if plans.no(answer):
+            return Resume(decision=Answer(code="cancelled", outcome="rejected"))
+        return Resume(message=answer)
+    if isinstance(question, AskWhich):
+        chosen = pick(answer, [c.view() for c in question.candidates])
+        if chosen is None:
+            return Resume(message=answer)
+        return Resume(understanding=u, pinned=TaskSnapshot.model_validate(chosen))
+    assert reply is not None
+    if reply.intent not in (Intent.CREATE_TASK, Intent.UNKNOWN) and (
+        reply.confidence >= policy.new_command_confidence
+    ):
+        return Resume(message=answer)  # not an answer but a new command: the user moved on
+    missing = [m for m in u.missing if m != question.kind]  # type: ignore[attr-defined]
+    if isinstance(question, AskTitle):
+        fields = u.task.model_copy(update={"title": reply.task.title or answer})
+        return Resume(understanding=_with(u, task=fields, confidence=1.0, missing=missing))
+    if isinstance(question, AskTarget):
+        return Resume(understanding=_with(u, target=TaskRef(text=answer), missing=missing))
+    if isinstance(question, AskWhen):
+        reminder = reply.reminder
+        if reminder is None and reply.task.due_date is not None:
+            reminder = ReminderSpec(at_date=reply.task.due_date, at_time=reply.task.due_time)
+        if reminder is None:
+            return Resume(decision=question)  # still no time: ask again
+        return Resume(
+            understanding=_with(u, reminder=reminder, missing=missing), pinned=question.task
+        )
+    assert isinstance(question, AskChanges)
+    changes = reply.task.model_dump(exclude_defaults=True)
+    if not changes:
+        return Resume(decision=question)
+    if "title" in changes and reply.intent is Intent.CREATE_TASK and len(changes) == 1:
+        changes = {"title": changes["title"]}
+    fields = u.task.model_copy(update=changes)
+    return Resume(understanding=_with(u, task=fields, missing=missing), pinned=question.task)
+
+
+def _with(u: Understanding, **changes: object) -> Understanding:
+    return u.model_copy(update=changes)
