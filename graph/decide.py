@@ -165,9 +165,7 @@ def single_plan(u: Understanding, proposal: Proposal | None, task: TaskSnapshot)
         at = offset = None
         if isinstance(proposal, ReminderSkillResult):
             at, offset = proposal.at, proposal.offset_minutes
-        return UpdateTask(
-            task=task, fields=u.task, rrule=rrule, remind_at=at, remind_offset=offset
-        )
+        return UpdateTask(task=task, fields=u.task, rrule=rrule, remind_at=at, remind_offset=offset)
     return ChangeStatus(kind=op, task=task)  # type: ignore[arg-type]
 
 
