@@ -138,16 +138,19 @@ def test_an_update_without_changes_asks_what_to_change() -> None:
     asked = decided("change the dentist", [DENTIST])
     assert asked == AskChanges(task=DENTIST)
     moved = decided("move the dentist to friday", [DENTIST])
-    assert isinstance(moved, UpdateTask) and moved.fields.due_date is not None
+    assert isinstance(moved, UpdateTask)
+    assert moved.fields.due_date is not None
 
 
 def test_a_weekly_reminder_reminds_on_that_weekday_and_hour() -> None:
     plan = decided("remind me about the dentist every monday at 9", [DENTIST])
     assert isinstance(plan, SetReminder)
-    assert plan.recurrence is not None and "BYDAY=MO" in plan.recurrence.rrule
+    assert plan.recurrence is not None
+    assert "BYDAY=MO" in plan.recurrence.rrule
     assert plan.offset_minutes == 0
     local = [m.astimezone(ZoneInfo(TZ)) for m in plan.moments]
-    assert local and all(m.weekday() == 0 and (m.hour, m.minute) == (9, 0) for m in local)
+    assert local
+    assert all(m.weekday() == 0 and (m.hour, m.minute) == (9, 0) for m in local)
 
 
 def test_a_recurring_create_carries_the_rule_and_its_next_occurrences() -> None:
@@ -207,7 +210,8 @@ def test_a_target_answer_becomes_the_reference() -> None:
 def test_a_when_answer_sets_the_reminder_and_no_time_asks_again() -> None:
     q = AskWhen(task=DENTIST)
     resume = answered(q, "tomorrow at 8am", "remind me about the dentist")
-    assert resume.understanding is not None and resume.understanding.reminder is not None
+    assert resume.understanding is not None
+    assert resume.understanding.reminder is not None
     assert resume.pinned == DENTIST
     assert answered(q, "hmm", "remind me about the dentist").decision == q
 
