@@ -71,7 +71,8 @@ def _invalid(err: ValidationError, message: str) -> ToolFailed:
     first = err.errors()[0]
     name = next((str(p) for p in reversed(first.get("loc", ())) if isinstance(p, str)), "")
     limit = (first.get("ctx") or {}).get("max_length")
-    if first.get("type") == "string_too_long" and name in ("title", "notes") and limit:
+    too_long = first.get("type") in ("string_too_long", "too_long")
+    if too_long and name in ("title", "notes") and limit:
         return ToolFailed(message, f"{name}_too_long", max=str(limit))
     return ToolFailed(message, "invalid")
 
