@@ -23,6 +23,7 @@ from domain.store import (
     StoreError,
     VersionConflict,
 )
+from domain.validation import error_field, error_message
 
 log = logging.getLogger(__name__)
 
@@ -73,18 +74,11 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
-
-
-def _message(error: dict[str, Any]) -> str:
-    msg = str(error.get("msg", "is invalid"))
-    return msg.removeprefix("Value error, ")
-
-
 def validation_problem(errors: list[dict[str, Any]], instance: str | None = None) -> JSONResponse:
-    items = [{"field": _field(tuple(e.get("loc", ()))), "message": _message(e)} for e in errors]
+    items = [
+        {"field": error_field(tuple(e.get("loc", ()))) or "body", "message": error_message(e)}
+        for e in errors
+    ]
     if any(e.get("type") == "json_invalid" for e in errors):
         return problem_response(
             400,

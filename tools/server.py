@@ -32,6 +32,7 @@ from domain.models import (
     all_day_due,
 )
 from domain.store import InvalidCursor, Meta, StoreError, TaskStore, UserStore
+from domain.validation import first_error
 
 USER_META_KEY = "todo/user"
 CORRELATION_META_KEY = "todo/correlation"
@@ -127,7 +128,7 @@ def build_server(
         try:
             return _task_view(await action(user_id, meta))
         except (StoreError, ValidationError, ValueError) as exc:
-            raise ToolError(_message(exc)) from exc
+            raise ToolError(first_error(exc)) from exc
 
     async def zone_of(user_id: uuid.UUID) -> str:
         return (await users().get(user_id)).timezone
@@ -271,7 +272,7 @@ def build_server(
                 text=text,
             )
         except ValidationError as exc:
-            raise ToolError(_message(exc)) from exc
+            raise ToolError(first_error(exc)) from exc
         try:
             page = await tasks().list(user_id, flt, limit=limit, cursor=cursor)
         except InvalidCursor as exc:
@@ -284,11 +285,3 @@ def build_server(
 
     return mcp
 
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        msg = str(first.get("msg", exc)).removeprefix("Value error, ")
-        return f"{where}: {msg}" if where else msg
-    return str(exc)

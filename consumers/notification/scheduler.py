@@ -29,7 +29,7 @@ from consumers.notification import schedule
 from consumers.notification.channels import Channel, ChannelError, Recipient
 from consumers.notification.schedule import DueReminder
 from domain.events import EventType, Topic, task_subject
-from domain.store import Meta, Outbox
+from domain.store import Meta, Outbox, transaction
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,6 @@ class Deliverer:
         metrics: DeliveryMetrics,
     ) -> None:
         self.pool = pool
-        self.outbox = Outbox(pool)
         self.channels = channels
         self.cfg = cfg
         self.metrics = metrics
@@ -142,7 +141,8 @@ class Deliverer:
             "fire_at": reminder.fire_at.isoformat(),
         }
         now = datetime.now(UTC).isoformat()
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with transaction(self.pool) as conn:
+            outbox = Outbox(conn)
             error = "; ".join(f"{k}: {v}" for k, v in outcome.failed.items()) or None
             if not await schedule.finish(conn, reminder, delivered=not outcome.failed, error=error):
                 return False  # cancelled meanwhile, or another replica took over the claim
@@ -153,22 +153,14 @@ class Deliverer:
                     "due": reminder.due.isoformat() if reminder.due else None,
                     "fired_at": now,
                 }
-                await self.outbox.emit(
-                    to.user_id,
-                    Topic.TASK_UPDATES,
-                    EventType.REMINDER_FIRED,
-                    subject,
-                    fired,
-                    meta,
-                    conn=conn,
+                await outbox.emit(
+                    to.user_id, Topic.TASK_UPDATES, EventType.REMINDER_FIRED, subject, fired, meta
                 )
             result = {**base, "finished_at": now, "channels": outcome.delivered}
             if outcome.failed:
                 result["errors"] = outcome.failed
             type_ = EventType.REMINDER_FAILED if outcome.failed else EventType.REMINDER_DELIVERED
-            await self.outbox.emit(
-                to.user_id, Topic.AUDIT_EVENTS, type_, subject, result, meta, conn=conn
-            )
+            await outbox.emit(to.user_id, Topic.AUDIT_EVENTS, type_, subject, result, meta)
             return True
 
 

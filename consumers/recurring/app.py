@@ -6,10 +6,6 @@ commit in one transaction: the store and the outbox run on this handler's connec
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
 import asyncpg
 
 from consumers.common.dead_letter import PoisonMessage
@@ -18,24 +14,9 @@ from consumers.common.runtime import Runtime
 from consumers.recurring.next_instance import NextInstance, plan_next
 from domain.events import CloudEvent, EventType, Topic, task_subject
 from domain.models import Task
-from domain.store import Meta, NotFound, Outbox, TaskStore
+from domain.store import Meta, NotFound, Outbox, TaskStore, transaction
 
 SOURCE = "/todo-agent/recurring"
-
-
-class _InTransaction:
-    """Hands TaskStore one connection where it expects a pool, so the store's statements join
-    the caller's transaction (asyncpg's connection and pool share the query methods)."""
-
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-
-    @asynccontextmanager
-    async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
-        yield self._conn
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
 
 
 class RecurringApp:
@@ -73,7 +54,7 @@ def _is_recurring(event: CloudEvent) -> bool:
 
 async def _generate(pool: asyncpg.Pool, event: CloudEvent, task: Task, plan: NextInstance) -> None:
     meta = Meta(correlation_id=event.correlationid, traceparent=event.traceparent, source=SOURCE)
-    async with pool.acquire() as conn, conn.transaction():
+    async with transaction(pool) as conn:
         if not await first_delivery(conn, "recurring", event.id):
             return
         # Completing the same instance again (after a reopen) must not announce it twice. Scoped
@@ -82,10 +63,8 @@ async def _generate(pool: asyncpg.Pool, event: CloudEvent, task: Task, plan: Nex
             "SELECT 1 FROM app.tasks WHERE id = $1 AND owner_id = $2", plan.task_id, task.owner_id
         ):
             return
-        in_tx = _InTransaction(conn)
-        store = TaskStore(in_tx)  # type: ignore[arg-type]
         try:
-            await store.create(task.owner_id, plan.create, meta, task_id=plan.task_id)
+            await TaskStore(conn).create(task.owner_id, plan.create, meta, task_id=plan.task_id)
         except NotFound as exc:
             # The deterministic id is taken, and not by this owner: nothing to create or read.
             raise PoisonMessage(f"next instance id {plan.task_id} is not this owner's") from exc
@@ -94,7 +73,7 @@ async def _generate(pool: asyncpg.Pool, event: CloudEvent, task: Task, plan: Nex
             event.id,
             plan.task_id,
         )
-        await Outbox(in_tx).emit(  # type: ignore[arg-type]
+        await Outbox(conn).emit(
             task.owner_id,
             Topic.AUDIT_EVENTS,
             EventType.RECURRING_GENERATED,
@@ -108,5 +87,4 @@ async def _generate(pool: asyncpg.Pool, event: CloudEvent, task: Task, plan: Nex
                 "rrule": task.recurrence.rrule if task.recurrence else None,
             },
             meta,
-            conn=conn,
         )

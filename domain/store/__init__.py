@@ -1,6 +1,7 @@
 """The Postgres task store: pool, migrations, users, tasks (with their outbox events)."""
 
 from domain.store.conversations import Conversation, ConversationStore, Message
+from domain.store.db import Connection, Db, atomic, connection, transaction
 from domain.store.errors import (
     AlreadyExists,
     IdempotencyKeyInFlight,
@@ -20,8 +21,10 @@ from domain.store.users import UserStore
 
 __all__ = [
     "AlreadyExists",
+    "Connection",
     "Conversation",
     "ConversationStore",
+    "Db",
     "IdempotencyKeyInFlight",
     "IdempotencyKeyReused",
     "InvalidChange",
@@ -35,7 +38,10 @@ __all__ = [
     "TaskStore",
     "UserStore",
     "VersionConflict",
+    "atomic",
+    "connection",
     "create_pool",
     "migrate",
     "reminder_schedule",
+    "transaction",
 ]

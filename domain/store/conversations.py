@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-import asyncpg
 from pydantic import BaseModel
 
+from domain.store.db import Db, transaction
 from domain.store.errors import NotFound
 
 
@@ -29,20 +29,20 @@ class Message(BaseModel):
 
 
 class ConversationStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+    def __init__(self, db: Db) -> None:
+        self.db = db
 
     async def open(self, owner_id: uuid.UUID, conversation_id: uuid.UUID | None) -> Conversation:
         """The caller's conversation, or a new one. Another user's id is simply not found."""
         if conversation_id is None:
-            row = await self.pool.fetchrow(
+            row = await self.db.fetchrow(
                 "INSERT INTO app.conversations (id, owner_id) VALUES ($1, $2)"
                 " RETURNING id, title, awaiting_reply, created_at, updated_at",
                 uuid.uuid4(),
                 owner_id,
             )
         else:
-            row = await self.pool.fetchrow(
+            row = await self.db.fetchrow(
                 "SELECT id, title, awaiting_reply, created_at, updated_at FROM app.conversations"
                 " WHERE id = $1 AND owner_id = $2",
                 conversation_id,
@@ -61,7 +61,7 @@ class ConversationStore:
         *,
         awaiting_reply: bool,
     ) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with transaction(self.db) as conn:
             await conn.execute(
                 "INSERT INTO app.messages (conversation_id, role, content, data)"
                 " VALUES ($1, 'user', $2, '{}'), ($1, 'assistant', $3, $4)",
@@ -79,7 +79,7 @@ class ConversationStore:
             )
 
     async def list(self, owner_id: uuid.UUID, *, limit: int = 50) -> list[Conversation]:
-        rows = await self.pool.fetch(
+        rows = await self.db.fetch(
             "SELECT id, title, awaiting_reply, created_at, updated_at FROM app.conversations"
             " WHERE owner_id = $1 ORDER BY updated_at DESC LIMIT $2",
             owner_id,
@@ -91,7 +91,7 @@ class ConversationStore:
         self, owner_id: uuid.UUID, conversation_id: uuid.UUID, *, limit: int = 200
     ) -> list[Message]:
         await self.open(owner_id, conversation_id)  # ownership check
-        rows = await self.pool.fetch(
+        rows = await self.db.fetch(
             "SELECT id, role, content, data, created_at FROM app.messages"
             " WHERE conversation_id = $1 ORDER BY id LIMIT $2",
             conversation_id,
@@ -101,7 +101,7 @@ class ConversationStore:
 
     async def delete(self, owner_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
         """Forget the conversation and its messages (the caller forgets its graph thread)."""
-        status = await self.pool.execute(
+        status = await self.db.execute(
             "DELETE FROM app.conversations WHERE id = $1 AND owner_id = $2",
             conversation_id,
             owner_id,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import asyncpg
-
 from domain.events import CloudEvent, EventType, Topic, new_event, task_subject
 from domain.models import Status, Task
+from domain.store.db import Db, connection
 from domain.store.meta import Meta, reminder_schedule
 
 
@@ -74,10 +73,10 @@ class OutboxBatch:
     def payloads(self) -> list[dict[str, Any]]:
         return [event.model_dump(mode="json", exclude_none=True) for _, event in self.rows]
 
-    async def write(self, conn: asyncpg.Connection) -> None:
+    async def write(self, db: Db) -> None:
         if not self.rows:
             return
-        await conn.execute(
+        await db.execute(
             "INSERT INTO app.outbox (topic, key, event)"
             " SELECT topic, $1, event FROM unnest($2::text[], $3::jsonb[])"
             " WITH ORDINALITY AS u(topic, event, n) ORDER BY n",
@@ -90,8 +89,8 @@ class OutboxBatch:
 class Outbox:
     """Events that are not a task change (e.g. the agent's decisions, consumer outcomes)."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+    def __init__(self, db: Db) -> None:
+        self.db = db
 
     async def emit(
         self,
@@ -102,18 +101,13 @@ class Outbox:
         data: dict[str, Any],
         meta: Meta = Meta(),
         *,
-        conn: asyncpg.Connection | None = None,
         event_id: str | None = None,
     ) -> CloudEvent:
-        """Queue one event; pass `conn` to make it part of the caller's transaction, and
-        `event_id` to make a repeated emission the same event (consumers apply it once)."""
+        """Queue one event (in the caller's transaction when this outbox is on its connection);
+        `event_id` makes a repeated emission the same event (consumers apply it once)."""
         batch = OutboxBatch(owner_id, meta)
         batch.add_event(topic, type_, subject, data, event_id)
-        if conn is not None:
-            await batch.write(conn)
-        else:
-            async with self.pool.acquire() as own:
-                await batch.write(own)
+        await batch.write(self.db)
         return batch.rows[0][1]
 
     async def updates_after(
@@ -124,7 +118,7 @@ class Outbox:
         None when that event is not in the outbox (never, or past its retention) or more than
         `limit` followed it: either way the client must refetch rather than replay.
         """
-        async with self.pool.acquire() as conn:
+        async with connection(self.db) as conn:
             # The topic is a literal, not a parameter: only then can a generic plan use the
             # partial index `outbox_task_updates` (0013).
             start = await conn.fetchval(

@@ -4,7 +4,6 @@ outbox in the same transaction as the row, so a change and its events exist toge
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,16 +22,18 @@ from domain.models import (
     TaskPatch,
     utc_instant,
 )
+from domain.store import cursor as cursor_codec
+from domain.store.db import Connection, Db, atomic, transaction
 from domain.store.errors import (
     IdempotencyKeyInFlight,
     IdempotencyKeyReused,
     InvalidChange,
-    InvalidCursor,
     NotFound,
     VersionConflict,
 )
 from domain.store.meta import Meta
 from domain.store.outbox import OutboxBatch
+from domain.validation import first_error
 
 _COLUMNS = (
     "id, owner_id, title, notes, status, priority, tags, due, all_day, reminders, rrule,"
@@ -101,29 +102,27 @@ def _row_to_task(row: asyncpg.Record) -> Task:
 
 
 def _encode_cursor(task: Task) -> str:
-    raw = f"{task.created_at.isoformat()}|{task.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursor_codec.encode("tasks", task.created_at.isoformat(), str(task.id))
 
 
 def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    created, task_id = cursor_codec.decode("tasks", cursor, 2)
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, task_id = raw.split("|")
         # Only instants this API could have handed out: aware and in range, so a crafted
         # cursor cannot overflow on its way to Postgres.
         return utc_instant(datetime.fromisoformat(created)), uuid.UUID(task_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCursor("the cursor is not one this API handed out") from exc
+    except ValueError as exc:
+        raise cursor_codec.refused() from exc
 
 
 class TaskStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+    def __init__(self, db: Db) -> None:
+        self.db = db
 
     # -- reads ---------------------------------------------------------------------------------
 
     async def get(self, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
-        row = await self.pool.fetchrow(
+        row = await self.db.fetchrow(
             f"SELECT {_COLUMNS} FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
         )
         if row is None:
@@ -168,7 +167,7 @@ class TaskStore:
             f"SELECT {_COLUMNS} FROM app.tasks WHERE {' AND '.join(where)}"
             f" ORDER BY created_at DESC, id DESC LIMIT {arg(limit + 1)}"
         )
-        rows = await self.pool.fetch(sql, *args)
+        rows = await self.db.fetch(sql, *args)
         items = [_row_to_task(r) for r in rows[:limit]]
         next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
         return Page(items=items, next_cursor=next_cursor)
@@ -220,11 +219,8 @@ class TaskStore:
     ) -> Task:
         """Create a task. A given `task_id` makes the call idempotent: a second call returns
         the existing task instead of creating another (used for recurring instances)."""
-        if meta.idempotency_key is not None:
-            async with self.pool.acquire() as conn:
-                replay = await self._replayed(conn, owner_id, meta, _CREATE_REQUEST)
-                if replay is not None:
-                    return replay
+        if (replay := await self._replayed(self.db, owner_id, meta, _CREATE_REQUEST)) is not None:
+            return replay
         now = datetime.now(UTC)
         new_id = task_id or uuid.uuid4()
         recurrence = data.recurrence
@@ -253,35 +249,35 @@ class TaskStore:
         # One statement is one transaction and one round trip: the row, its events and the
         # idempotency record land together or not at all. This is the API's hottest write.
         try:
-            created = await self.pool.fetchval(
-                _CREATE_SQL,
-                new_id,
-                owner_id,
-                data.title,
-                data.notes,
-                data.priority,
-                data.tags,
-                data.due,
-                data.all_day,
-                [r.model_dump(mode="json") for r in data.reminders],
-                recurrence.rrule if recurrence else None,
-                recurrence.series_id if recurrence else None,
-                recurrence.occurrence if recurrence else 1,
-                now,
-                str(owner_id),
-                events.topics(),
-                events.payloads(),
-                meta.idempotency_key,
-                _result(task),
-                _CREATE_REQUEST,
-            )
+            async with atomic(self.db) as db:
+                created = await db.fetchval(
+                    _CREATE_SQL,
+                    new_id,
+                    owner_id,
+                    data.title,
+                    data.notes,
+                    data.priority,
+                    data.tags,
+                    data.due,
+                    data.all_day,
+                    [r.model_dump(mode="json") for r in data.reminders],
+                    recurrence.rrule if recurrence else None,
+                    recurrence.series_id if recurrence else None,
+                    recurrence.occurrence if recurrence else 1,
+                    now,
+                    str(owner_id),
+                    events.topics(),
+                    events.payloads(),
+                    meta.idempotency_key,
+                    _result(task),
+                    _CREATE_REQUEST,
+                )
         except asyncpg.UniqueViolationError:
             # The same idempotency key won a race with us: answer with its task.
-            async with self.pool.acquire() as conn:
-                replay = await self._replayed(conn, owner_id, meta, _CREATE_REQUEST)
-                if replay is None:
-                    raise
-                return replay
+            replay = await self._replayed(self.db, owner_id, meta, _CREATE_REQUEST)
+            if replay is None:
+                raise
+            return replay
         if not created:  # the deterministic id exists already: nothing to do twice
             return await self.get(owner_id, new_id)
         return task
@@ -364,7 +360,7 @@ class TaskStore:
         expected_version: int | None = None,
     ) -> Task:
         request = _request(EventType.TASK_DELETED, task_id)
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with transaction(self.db) as conn:
             if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
                 return replay  # the delete happened on the first call
             before = await self._lock(conn, owner_id, task_id, expected_version)
@@ -393,7 +389,7 @@ class TaskStore:
         **extra: Any,
     ) -> Task:
         request = _request(event_type, task_id)
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with transaction(self.db) as conn:
             if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
                 return replay
             before = await self._lock(conn, owner_id, task_id, expected_version)
@@ -422,7 +418,7 @@ class TaskStore:
 
     async def _lock(
         self,
-        conn: asyncpg.Connection,
+        conn: Connection,
         owner_id: uuid.UUID,
         task_id: uuid.UUID,
         expected_version: int | None,
@@ -444,12 +440,12 @@ class TaskStore:
         return task
 
     async def _replayed(
-        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, request: str
+        self, db: Db, owner_id: uuid.UUID, meta: Meta, request: str
     ) -> Task | None:
         """The stored result of the key's first request, or None if the key is unused."""
         if meta.idempotency_key is None:
             return None
-        row = await conn.fetchrow(
+        row = await db.fetchrow(
             "SELECT request, result FROM app.idempotency_keys WHERE owner_id = $1 AND key = $2",
             owner_id,
             meta.idempotency_key,
@@ -457,7 +453,7 @@ class TaskStore:
         return None if row is None else _replay(row, request)
 
     async def _claim(
-        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, request: str
+        self, conn: Connection, owner_id: uuid.UUID, meta: Meta, request: str
     ) -> Task | None:
         """Reserve the key for `request` in the caller's transaction, or return the result of
         the request that used it first.
@@ -483,7 +479,7 @@ class TaskStore:
         return replay
 
     async def _remember(
-        self, conn: asyncpg.Connection, owner_id: uuid.UUID, meta: Meta, task: Task
+        self, conn: Connection, owner_id: uuid.UUID, meta: Meta, task: Task
     ) -> None:
         """Record the result of the request that claimed the key (same transaction)."""
         if meta.idempotency_key is None:
@@ -528,12 +524,5 @@ def _validate_after(task: Task) -> None:
             recurrence=task.recurrence,
         )
     except ValueError as exc:
-        raise InvalidChange(_first_error(exc)) from exc
+        raise InvalidChange(first_error(exc)) from exc
 
-
-def _first_error(exc: ValueError) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return str(first.get("msg", exc)).removeprefix("Value error, ")
-    return str(exc)

@@ -7,20 +7,21 @@ import uuid
 import asyncpg
 
 from domain.models import User, UserPatch
+from domain.store.db import Db, transaction
 from domain.store.errors import AlreadyExists, InvalidChange, NotFound
 
 _COLUMNS = "id, email, timezone, locale, created_at, reminder_channels, webhook_url"
 
 
 class UserStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
+    def __init__(self, db: Db) -> None:
+        self.db = db
 
     async def create(
         self, email: str, password_hash: str, *, timezone: str = "UTC", locale: str = "en"
     ) -> User:
         try:
-            row = await self.pool.fetchrow(
+            row = await self.db.fetchrow(
                 f"INSERT INTO app.users (id, email, password_hash, timezone, locale)"
                 f" VALUES ($1, $2, $3, $4, $5) RETURNING {_COLUMNS}",
                 uuid.uuid4(),
@@ -34,14 +35,14 @@ class UserStore:
         return User.model_validate(dict(row))
 
     async def get(self, user_id: uuid.UUID) -> User:
-        row = await self.pool.fetchrow(f"SELECT {_COLUMNS} FROM app.users WHERE id = $1", user_id)
+        row = await self.db.fetchrow(f"SELECT {_COLUMNS} FROM app.users WHERE id = $1", user_id)
         if row is None:
             raise NotFound("this account does not exist")
         return User.model_validate(dict(row))
 
     async def credentials(self, email: str) -> tuple[User, str] | None:
         """The user and their password hash, for logging in."""
-        row = await self.pool.fetchrow(
+        row = await self.db.fetchrow(
             f"SELECT {_COLUMNS}, password_hash FROM app.users WHERE lower(email) = lower($1)", email
         )
         if row is None:
@@ -50,14 +51,14 @@ class UserStore:
         return User.model_validate(data), data.pop("password_hash")
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
-        await self.pool.execute(
+        await self.db.execute(
             "UPDATE app.users SET password_hash = $2 WHERE id = $1", user_id, password_hash
         )
 
     async def update(self, user_id: uuid.UUID, patch: UserPatch) -> User:
         """Change the settings present in `patch`; the webhook channel needs a webhook URL."""
         changes = patch.model_dump(include=patch.model_fields_set)
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with transaction(self.db) as conn:
             row = await conn.fetchrow(
                 f"SELECT {_COLUMNS} FROM app.users WHERE id = $1 FOR UPDATE", user_id
             )

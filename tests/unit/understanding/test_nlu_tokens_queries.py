@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as clock
 from datetime import date
 
 import pytest
@@ -194,24 +193,3 @@ def test_quotes_are_set_aside() -> None:
     assert "tomorrow" not in norm.text
     assert norm.quotes == ("buy milk tomorrow",)
 
-
-def test_typical_message_takes_well_under_a_millisecond() -> None:
-    messages = [
-        "کل شام 5 بجے امی کو فون کرنا یاد دلانا",
-        "move the dentist to friday",
-        "buy milk tomorrow #home p2",
-        "water plants every other tuesday at 7am",
-        "what's due this week",
-        "دودھ والا کام مکمل کر دو",
-        "remind me about the dentist tomorrow at 9",
-        "ہر اتوار شام 7 بجے امی کو فون کرنا",
-    ]
-    for text in messages:  # warm caches (zoneinfo, rrule)
-        parse(text)
-    rounds = 50
-    start = clock.perf_counter()
-    for _ in range(rounds):
-        for text in messages:
-            parse(text)
-    per_message = (clock.perf_counter() - start) / (rounds * len(messages))
-    assert per_message < 0.001, f"{per_message * 1e6:.0f} µs per message"
