@@ -179,7 +179,7 @@ class TaskStore:
         similarity either way, or a substring; all served by the owner-scoped trigram index),
         best first, at most `limit`: the candidates of a reference."""
         pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-        rows = await self.pool.fetch(
+        rows = await self.db.fetch(
             f"SELECT {_COLUMNS} FROM app.tasks"
             " WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)"
             " AND ($3 % title OR $3 <% title OR $3 %> title OR title ILIKE $4)"
@@ -198,7 +198,7 @@ class TaskStore:
         self, owner_id: uuid.UUID, *, status: Status | None = None, limit: int = 5_000
     ) -> list[uuid.UUID]:
         """The ids of the owner's tasks (of a status), oldest first: what a bulk change covers."""
-        rows = await self.pool.fetch(
+        rows = await self.db.fetch(
             "SELECT id FROM app.tasks WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)"
             " ORDER BY created_at, id LIMIT $3",
             owner_id,
