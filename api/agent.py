@@ -13,6 +13,7 @@ from api.services import Services
 from domain.store import ConversationStore, Outbox
 from graph.checkpointer import open_checkpointer
 from graph.graph import make_builder
+from graph.locks import ConversationLocks
 from graph.nodes import Deps
 from graph.service import ChatService
 from tools.client import DirectToolbox
@@ -40,9 +41,14 @@ async def open_agent(services: Services, mcp: FastMCP) -> AsyncIterator[ChatServ
     async def provide() -> Deps:
         return deps
 
-    async with (
-        open_checkpointer(settings.database_url, max_size=settings.db_pool_max) as saver,
-        mcp.session_manager.run(),
-    ):
-        graph = make_builder(provide).compile(checkpointer=saver, name="todo_orchestrator")
-        yield ChatService(graph, ConversationStore(services.pool), settings)
+    # Replicas share conversations: a turn holds its conversation's advisory lock.
+    locks = await ConversationLocks.open(settings.database_url, max_size=settings.db_pool_max)
+    try:
+        async with (
+            open_checkpointer(settings.database_url, max_size=settings.db_pool_max) as saver,
+            mcp.session_manager.run(),
+        ):
+            graph = make_builder(provide).compile(checkpointer=saver, name="todo_orchestrator")
+            yield ChatService(graph, ConversationStore(services.pool), settings, locks)
+    finally:
+        await locks.close()
