@@ -30,21 +30,25 @@ from graph.policy import Policy
 from graph.references import clean
 from graph.replies import error, question_text, say
 from graph.state import PER_TURN_RESET, State
-from skills.audit.graph import graph as audit_skill
+from skills.audit.graph import decide as audit_decision
 from skills.recurring.graph import RecurringSkillResult
-from skills.recurring.graph import graph as recurring_skill
+from skills.recurring.graph import shape as recurring_shape
 from skills.reminder.graph import ReminderSkillResult
-from skills.reminder.graph import graph as reminder_skill
+from skills.reminder.graph import shape as reminder_shape
 from skills.routing import skill_for
 from skills.task.graph import TaskSkillResult
-from skills.task.graph import graph as task_skill
+from skills.task.graph import shape as task_shape
 from skills.understanding import ParseContext, Understander, Understanding, UnderstandingUnavailable
 from skills.understanding.factory import make_understander
 from tools.client import CallBinding, ToolFailed
 
 log = logging.getLogger(__name__)
 _DECISION_NAMESPACE = uuid.UUID("5b0e7c55-4f0a-4d36-9a49-0f6f3c1d2a77")
-SKILLS = {"task": task_skill, "reminder": reminder_skill, "recurring": recurring_skill}
+# Each skill subgraph is one step, `shape` (skills/common.py); the orchestrator runs that step
+# itself, with the subgraph's own input and output, instead of starting a nested graph run for
+# it: measured in bench/bench_chat.py, a nested run costs ~100x the step it wraps. The subgraphs
+# are what Studio and the evals run; the code and the contract are the same.
+SKILLS = {"task": task_shape, "reminder": reminder_shape, "recurring": recurring_shape}
 _PROPOSALS = {"task": TaskSkillResult, "reminder": ReminderSkillResult,
               "recurring": RecurringSkillResult}  # fmt: skip
 
@@ -159,7 +163,7 @@ class Orchestrator:
     async def run_skill(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         """The turn's skill subgraph: its typed proposal is what decide and act use."""
         ctx = runtime.context
-        out = await SKILLS[state["skill"]].ainvoke(  # type: ignore[index]
+        out = SKILLS[state["skill"]](  # type: ignore[index]
             {
                 "text": state["message"],
                 "understanding": state["understanding"],
@@ -213,7 +217,7 @@ class Orchestrator:
         """The decision, into the audit trail (before any interrupt: a resumed turn re-runs
         clarify, never what came before it); the reply and its language, settled."""
         ctx = runtime.context
-        out = await audit_skill.ainvoke(
+        out = await audit_decision(
             {
                 "understanding": state["understanding"],
                 "outcome": state.get("outcome", "answered"),

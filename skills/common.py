@@ -49,7 +49,10 @@ def skill_graph(
     alone, from its own reading of the text). One node, so a skill costs the orchestrator one
     superstep of its own."""
 
-    def propose(state: SkillState) -> dict[str, Any]:
+    # Async, though it does no I/O: LangGraph runs a sync node in a thread pool, a hop that costs
+    # more than the node itself. No checkpointer of its own: inside the orchestrator a skill is
+    # one step of the parent's turn, and the parent's checkpoint is the one that counts.
+    async def propose(state: SkillState) -> dict[str, Any]:
         if state.get("understanding") is not None:
             return shape(state)
         update = {"understanding": understood(state).model_dump(mode="json")}
@@ -59,4 +62,4 @@ def skill_graph(
     builder.add_node("propose", propose)
     builder.add_edge(START, "propose")
     builder.add_edge("propose", END)
-    return builder.compile(name=name)
+    return builder.compile(name=name, checkpointer=False)
