@@ -194,16 +194,22 @@ class TaskStore:
         self, owner_id: uuid.UUID, text: str, *, status: Status | None = None, limit: int = 20
     ) -> list[Task]:
         """The owner's tasks whose title best matches `text`, best first, at most `limit`: the
-        candidates of a reference. Titles sharing a word (or a word's beginning) come from the
-        owner-scoped full-text index; when none does (a typo, a script the text parser does not
-        split), from the trigram index. Either way only the candidates are ranked, by trigram
-        similarity, so the cost follows the matches, not the size of the list."""
+        candidates of a reference. Titles with all its words, else with any of them, come from
+        the owner-scoped full-text index; when none has (a typo, a script the text parser does
+        not split), the trigram index finds similar titles. Only the candidates are ranked (by
+        trigram similarity), so the cost follows the matches, not the size of the list."""
         state = status.value if status is not None else None
-        words = _WORD.findall(text.casefold())[:8]
+        # A word of three letters or more also matches as a beginning ("dent" → "dentist");
+        # shorter ones and numbers only as themselves, or "5" would match every "5…".
+        terms = [w + ":*" if len(w) > 2 and not w.isdigit() else w
+                 for w in _WORD.findall(text.casefold())[:8]]  # fmt: skip
         rows: list[asyncpg.Record] = []
-        if words:
-            query = " | ".join(f"{w}:*" for w in words)  # \w+ only: nothing to escape
+        # Every word first (a handful of titles), then any word; \w+ needs no escaping.
+        for joiner in (" & ", " | ") if terms else ():
+            query = joiner.join(terms)
             rows = await self.db.fetch(_SEARCH_WORDS_SQL, owner_id, state, query, text, limit)
+            if rows or len(terms) == 1:
+                break
         if not rows:
             pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
             rows = await self.db.fetch(
