@@ -36,18 +36,24 @@ class Turn:
     lang: str
 
 
-def done(action: str, task: dict[str, Any], reply: str) -> dict[str, Any]:
+def done(
+    action: str, task: dict[str, Any], reply: str, *, replaced: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The turn's result; `replaced` is what an update changed, for an "undo" next."""
     return {
         "reply": reply,
         "tasks": [task],
         "actions": [{"action": action, "task_id": task["id"]}],
         "outcome": "executed",
         "last_task_id": None if action == "deleted" else task["id"],
+        "last_change": replaced,
     }
 
 
 async def list_tasks(plan: ListTasks, t: Turn) -> dict[str, Any]:
     tasks = (await t.call("list_tasks", plan.args, "list"))["tasks"]
+    if plan.done_from is not None or plan.done_to is not None:
+        tasks = [task for task in tasks if _done_within(task, plan, t.tz)]
     reply = (say(t.lang, "listed", count=len(tasks), lines=task_lines(tasks, t.tz, t.lang))
              if tasks else say(t.lang, "listed_none"))  # fmt: skip
     return {"reply": reply, "tasks": tasks, "outcome": "answered"}
@@ -86,7 +92,11 @@ async def update(plan: UpdateTask, t: Turn) -> dict[str, Any]:
         reminder = {"task_id": tid, "at": at, "offset_minutes": plan.remind_offset}
         task = await t.call("set_reminder", reminder, "update:reminder")
     reply = say(t.lang, "updated", title=task["title"], due=due_suffix(task, t.tz, t.lang))
-    return done("updated", task, reply)
+    before = plan.task
+    replaced = None if plan.undo else {
+        "task_id": before.id, "title": before.title, "due": before.due, "all_day": before.all_day,
+    }  # fmt: skip
+    return done("updated", task, reply, replaced=replaced)
 
 
 async def set_reminder(plan: SetReminder, t: Turn) -> dict[str, Any]:
@@ -140,7 +150,17 @@ async def bulk(plan: BulkChange, t: Turn) -> dict[str, Any]:
         "actions": [{"action": action, "task_id": task["id"]} for task in changed],
         "outcome": "executed",
         "last_task_id": None,
+        "last_change": None,
     }
+
+
+def _done_within(task: dict[str, Any], plan: ListTasks, tz: str) -> bool:
+    if not task.get("completed_at"):
+        return False
+    day = datetime.fromisoformat(task["completed_at"]).astimezone(zone(tz)).date()
+    return (plan.done_from is None or day >= plan.done_from) and (
+        plan.done_to is None or day <= plan.done_to
+    )
 
 
 def next_due(task: dict[str, Any], tz: str) -> datetime | None:

@@ -9,12 +9,15 @@ threshold comes from `graph.policy`, so each branch is testable without Postgres
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
+from domain.timezones import zone
 from graph import plans
 from graph.plan import (
     Answer,
     AskChanges,
+    AskScope,
     AskTarget,
     AskTitle,
     AskWhen,
@@ -33,7 +36,7 @@ from graph.references import pick, resolve
 from skills.recurring.graph import RecurringSkillResult
 from skills.reminder.graph import ReminderSkillResult
 from skills.task.graph import TaskSkillResult
-from skills.understanding import Intent, ReminderSpec, TaskRef, Understanding
+from skills.understanding import Intent, ReminderSpec, TaskFields, TaskRef, Understanding
 
 Proposal = TaskSkillResult | ReminderSkillResult | RecurringSkillResult
 Status = Literal["open", "done", "all"]
@@ -55,9 +58,12 @@ class Lookup:
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """What the lookup found: the pinned or last task, the candidates, or the bulk's tasks."""
+    """What the lookup found: the pinned or last task, the candidates, or the bulk's tasks;
+    and what the conversation's last change replaced (`last_change`: task_id, title, due,
+    all_day before it), which "undo" puts back."""
 
     tasks: list[TaskSnapshot] = field(default_factory=list)
+    last_change: dict[str, Any] | None = None
 
 
 def lookup_for(u: Understanding, *, pinned: bool, last_task_id: str | None) -> Lookup:
@@ -83,7 +89,7 @@ def decide(
     if u.intent in (Intent.HELP, Intent.UNKNOWN):
         return Answer(code="help" if u.intent is Intent.HELP else "unknown")
     if u.intent is Intent.QUERY_TASKS:
-        return ListTasks(args=plans.query_args(u.query, tz))
+        return list_plan(u, tz)
     unsure = planned_outcome(u, policy.clarify_threshold) == "clarify"
     if u.intent is Intent.CREATE_TASK:
         if "title" in u.missing or not u.task.title:
@@ -106,7 +112,11 @@ def decide(
         return AskWhen(task=target)
     if u.intent is Intent.UPDATE_TASK and "changes" in u.missing:
         return AskChanges(task=target)
+    if (undo := undo_plan(u, lookup, facts, target, tz)) is not None:
+        return Confirm(plan=undo)
     plan = single_plan(u, proposal, target)
+    if isinstance(plan, UpdateTask) and (scope := scope_question(plan, tz)) is not None:
+        return scope
     # Too unsure to change a task unasked, unless the user just picked the task themselves.
     return Confirm(plan=plan) if unsure and lookup.kind != "pinned" else plan
 
@@ -129,6 +139,52 @@ def _target(u: Understanding, lookup: Lookup, facts: Facts, policy: Policy):
     if found.ambiguous:
         return AskWhich(candidates=[TaskSnapshot.model_validate(t) for t in found.candidates])
     return Answer(code="no_match", values={"text": lookup.text}, outcome="rejected")
+
+
+def list_plan(u: Understanding, tz: str) -> ListTasks:
+    """A query; for finished tasks its days are when they were done ("what did I finish
+    today?"), which the tool cannot filter by, so the handler does."""
+    spec = u.query
+    if spec is None or spec.status != "done" or (spec.due_from is None and spec.due_to is None):
+        return ListTasks(args=plans.query_args(spec, tz))
+    undated = spec.model_copy(update={"due_from": None, "due_to": None})
+    args = {**plans.query_args(undated, tz), "limit": 200}
+    return ListTasks(args=args, done_from=spec.due_from, done_to=spec.due_to)
+
+
+def undo_plan(
+    u: Understanding, lookup: Lookup, facts: Facts, task: TaskSnapshot, tz: str
+) -> UpdateTask | None:
+    """ "undo" (read as reopen "it") right after a change of that task puts back what the
+    change replaced, instead of reopening a task that is not done."""
+    last = facts.last_change
+    if u.intent is not Intent.REOPEN_TASK or lookup.kind != "last" or last is None:
+        return None
+    if last.get("task_id") != task.id or task.status == "done" or not last.get("due"):
+        return None
+    due = datetime.fromisoformat(last["due"]).astimezone(zone(tz))
+    fields = TaskFields(
+        title=last["title"] if last.get("title") != task.title else None,
+        due_date=due.date(), due_time=None if last.get("all_day") else due.time(),
+    )  # fmt: skip
+    return UpdateTask(task=task, fields=fields, undo=True)
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def scope_question(plan: UpdateTask, tz: str) -> AskScope | None:
+    """Moving a repeating task to another day: this occurrence only, or the series? The series
+    of a weekly rule moves to the new weekday; other rules keep their days."""
+    rule = (plan.task.recurrence or {}).get("rrule")
+    if not rule or plan.rrule is not None or plan.fields.due_date is None:
+        return None
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    every = plan
+    if parts.get("FREQ") == "WEEKLY":
+        parts["BYDAY"] = _WEEKDAYS[plan.fields.due_date.weekday()]
+        every = plan.model_copy(update={"rrule": ";".join(f"{k}={v}" for k, v in parts.items())})
+    return AskScope(this_one=plan, every_one=every)
 
 
 def create_plan(u: Understanding, proposal: Proposal | None) -> CreateTask:
@@ -186,7 +242,7 @@ class Resume:
 
 def needs_reading(question: object) -> bool:
     """Whether the answer must be understood as language (not a yes/no or a pick)."""
-    return not isinstance(question, Confirm | AskWhich)
+    return not isinstance(question, Confirm | AskWhich | AskScope)
 
 
 def read_answer(
@@ -198,6 +254,14 @@ def read_answer(
     if isinstance(question, Confirm):
         if plans.yes(answer):
             return Resume(decision=question.plan)
+        if plans.no(answer):
+            return Resume(decision=Answer(code="cancelled", outcome="rejected"))
+        return Resume(message=answer)
+    if isinstance(question, AskScope):
+        if plans.every_one(answer):
+            return Resume(decision=question.every_one)
+        if plans.this_one(answer):
+            return Resume(decision=question.this_one)
         if plans.no(answer):
             return Resume(decision=Answer(code="cancelled", outcome="rejected"))
         return Resume(message=answer)

@@ -185,6 +185,8 @@ class Orchestrator:
             u, pinned=state.get("pinned") is not None, last_task_id=state.get("last_task_id")
         )
         facts = await self._facts(lookup, state, ctx, policy)
+        if lookup.kind == "last":
+            facts = Facts(facts.tasks, last_change=state.get("last_change"))
         decision = decide(u, proposal, lookup, facts, policy=policy, tz=ctx.timezone)
         return _decided(decision, _lang(state, ctx), ctx.timezone)
 

@@ -7,7 +7,7 @@ JSON (checkpoints stay plain data) and are read back with `decision_of`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -41,6 +41,9 @@ class TaskSnapshot(BaseModel):
 class ListTasks(_Model):
     kind: Literal["list"] = "list"
     args: dict[str, Any]  # list_tasks arguments, already in the tool's terms
+    # "what did I finish today?": the days are when the tasks were done, not when due
+    done_from: date | None = None
+    done_to: date | None = None
 
 
 class CreateTask(_Model):
@@ -60,6 +63,7 @@ class UpdateTask(_Model):
     rrule: str | None = None
     remind_at: datetime | None = None
     remind_offset: int | None = None
+    undo: bool = False  # puts back what the conversation's last change replaced
 
 
 class SetReminder(_Model):
@@ -115,15 +119,24 @@ class AskWhich(_Model):
     candidates: list[TaskSnapshot]
 
 
+class AskScope(_Model):
+    """A repeating task moved: just this occurrence, or the whole series?"""
+
+    kind: Literal["scope"] = "scope"
+    this_one: UpdateTask
+    every_one: UpdateTask
+
+
 class Confirm(_Model):
     kind: Literal["confirm"] = "confirm"
     plan: Plan
 
 
 Question = Annotated[
-    AskTitle | AskWhen | AskTarget | AskChanges | AskWhich | Confirm, Field(discriminator="kind")
+    AskTitle | AskWhen | AskTarget | AskChanges | AskWhich | AskScope | Confirm,
+    Field(discriminator="kind"),
 ]
-QUESTION_TYPES = (AskTitle, AskWhen, AskTarget, AskChanges, AskWhich, Confirm)
+QUESTION_TYPES = (AskTitle, AskWhen, AskTarget, AskChanges, AskWhich, AskScope, Confirm)
 
 # -- answers: said, nothing done --------------------------------------------------------------
 
@@ -137,7 +150,7 @@ class Answer(_Model):
 
 Decision = Annotated[
     ListTasks | CreateTask | UpdateTask | SetReminder | ChangeStatus | BulkChange
-    | AskTitle | AskWhen | AskTarget | AskChanges | AskWhich | Confirm | Answer,
+    | AskTitle | AskWhen | AskTarget | AskChanges | AskWhich | AskScope | Confirm | Answer,
     Field(discriminator="kind"),
 ]  # fmt: skip
 

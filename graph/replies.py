@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from graph import plan as p
+from graph.plans import moment
 
 _UR_DAYS = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"]
 _UR_MONTHS = [
@@ -49,6 +50,10 @@ TEXT: dict[str, dict[str, str]] = {
         "ask_confirm_delete": "Delete “{title}”? (yes/no)",
         "ask_confirm_set_reminder": "Set a reminder for “{title}”? (yes/no)",
         "ask_confirm_create": "Shall I add “{title}” as a task? (yes/no)",
+        "ask_confirm_undo": "Undo the last change to “{title}” (back to {when})? (yes/no)",
+        "ask_scope": (
+            "“{title}” repeats. Move just this one, or every one? (this one / every one)"
+        ),
         "no_match": "I couldn't find a task matching “{text}”.",
         "no_last": "I'm not sure which task you mean; please name it.",
         "cancelled": "OK, I won't do that.",
@@ -108,6 +113,10 @@ TEXT: dict[str, dict[str, str]] = {
         "ask_confirm_delete": "کیا “{title}” حذف کر دوں؟ (ہاں/نہیں)",
         "ask_confirm_set_reminder": "کیا “{title}” کی یاد دہانی لگا دوں؟ (ہاں/نہیں)",
         "ask_confirm_create": "کیا “{title}” کو کام کے طور پر شامل کر دوں؟ (ہاں/نہیں)",
+        "ask_confirm_undo": "کیا “{title}” کی پچھلی تبدیلی واپس کر دوں ({when})؟ (ہاں/نہیں)",
+        "ask_scope": (
+            "“{title}” بار بار آتا ہے۔ صرف یہ والا منتقل کروں یا ہر بار والا؟ (صرف یہ / ہر بار)"
+        ),
         "no_match": "“{text}” سے ملتا کوئی کام نہیں ملا۔",
         "no_last": "معلوم نہیں آپ کون سا کام کہہ رہے ہیں؛ براہ کرم اس کا نام لکھیں۔",
         "cancelled": "ٹھیک ہے، یہ نہیں کروں گا۔",
@@ -214,6 +223,13 @@ def question_text(question: Any, tz: str, lang: str) -> str:
         case p.AskWhich(candidates=candidates):
             options = task_lines([c.view() for c in candidates], tz, lang)
             return say(lang, "ask_which", options=options)
+        case p.AskScope(this_one=plan):
+            return say(lang, "ask_scope", title=plan.task.title)
+        case p.Confirm(plan=p.UpdateTask(undo=True, task=task, fields=fields)):
+            assert fields.due_date is not None  # an undo puts a due time back
+            at = moment(fields.due_date, fields.due_time, tz)
+            back = when(at, tz, lang, all_day=fields.due_time is None)
+            return say(lang, "ask_confirm_undo", title=fields.title or task.title, when=back)
         case p.Confirm(plan=p.CreateTask(fields=fields)):
             return say(lang, "ask_confirm_create", title=fields.title)
         case p.Confirm(plan=p.BulkChange(kind=kind, task_ids=ids)):

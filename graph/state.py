@@ -34,6 +34,7 @@ class State(InputState, OutputState, total=False):
     outcome: str
     tool_calls: list[dict[str, Any]]
     last_task_id: str | None  # "it", "that", "اسے" refer to this one
+    last_change: dict[str, Any] | None  # what the last update replaced: "undo" puts it back
 
 
 PER_TURN_RESET: dict[str, Any] = {

@@ -12,6 +12,7 @@ from graph.decide import Facts, Lookup, decide, lookup_for, needs_reading, read_
 from graph.plan import (
     Answer,
     AskChanges,
+    AskScope,
     AskTarget,
     AskTitle,
     AskWhen,
@@ -248,3 +249,52 @@ def test_an_unsure_change_is_confirmed_unless_the_user_picked_the_task() -> None
     assert "buy milk" in question_text(asked, TZ, "ur")
     picked = decided("mark buy milk as done", [MILK], pinned=True, policy=strict)
     assert picked == ChangeStatus(kind="complete", task=MILK)
+
+
+# -- issue 11: finished today, undo a move, one occurrence or every one ---------------------
+
+GYM = TaskSnapshot(
+    id="5", title="gym", due="2026-11-30T04:00:00+00:00",  # Monday 9:00 in Karachi
+    recurrence={"rrule": "FREQ=WEEKLY;BYDAY=MO"},
+)  # fmt: skip
+
+
+def test_what_did_i_finish_today_is_about_when_tasks_were_done() -> None:
+    for text, locale in (("what did I finish today?", "en"), ("آج کے مکمل کام دکھاؤ", "ur")):
+        u = understood(text, locale)
+        plan = decide(u, None, Lookup("none"), Facts(), policy=POLICY, tz=TZ)
+        assert isinstance(plan, ListTasks)
+        assert plan.done_from == plan.done_to == NOW.date()
+        assert "due_from" not in plan.args or plan.args["due_from"] is None
+
+
+def test_undo_right_after_a_move_offers_to_move_it_back() -> None:
+    moved = DENTIST.model_copy(update={"due": "2026-11-28T04:00:00+00:00"})
+    before = {"task_id": "2", "title": DENTIST.title, "due": DENTIST.due, "all_day": False}
+    u = understood("undo")
+    lookup = lookup_for(u, pinned=False, last_task_id="2")
+    asked = decide(u, None, lookup, Facts([moved], last_change=before), policy=POLICY, tz=TZ)
+    assert isinstance(asked, Confirm)
+    assert isinstance(asked.plan, UpdateTask)
+    assert asked.plan.undo
+    assert asked.plan.fields.due_date.isoformat() == "2026-11-27"
+    assert "Fri 27 Nov" in question_text(asked, TZ, "en")
+    # after a completion (no change to put back) "undo" reopens it, as before
+    done = MILK.model_copy(update={"status": "done"})
+    reopen = decide(u, None, lookup, Facts([done]), policy=POLICY, tz=TZ)
+    assert reopen == Confirm(plan=ChangeStatus(kind="reopen", task=done))
+
+
+def test_moving_a_weekly_task_asks_this_one_or_every_one() -> None:
+    asked = decided("move the gym to friday", [GYM])
+    assert isinstance(asked, AskScope)
+    assert asked.this_one.rrule is None
+    assert asked.every_one.rrule == "FREQ=WEEKLY;BYDAY=FR"
+    assert "every one" in question_text(asked, TZ, "en")
+    assert "ہر بار" in question_text(asked, TZ, "ur")
+    answers = (("just this one", asked.this_one), ("صرف یہ والا", asked.this_one),
+               ("every one", asked.every_one), ("ہر بار", asked.every_one))  # fmt: skip
+    for answer, chosen in answers:
+        assert answered(asked, answer, "move the gym to friday").decision == chosen
+    assert answered(asked, "show my tasks", "move the gym").message == "show my tasks"
+    assert isinstance(decided("move the dentist to friday", [DENTIST]), UpdateTask)
