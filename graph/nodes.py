@@ -273,8 +273,11 @@ def _resumed(resume: Resume, state: State, lang: str, tz: str) -> dict[str, Any]
                 "question": None}  # fmt: skip
     assert resume.understanding is not None
     pinned = resume.pinned.view() if resume.pinned is not None else state.get("pinned")
-    return {"understanding": resume.understanding.model_dump(mode="json"), "decision": None,
-            "question": None, "pinned": pinned}  # fmt: skip
+    # The answer may change whose turn it is ("remind me to call mom" + "tomorrow at 5"
+    # becomes the reminder skill's), so the skill is chosen again by the same rule.
+    u = resume.understanding
+    return {"understanding": u.model_dump(mode="json"), "decision": None, "question": None,
+            "pinned": pinned, "skill": skill_for(u)}  # fmt: skip
 
 
 def _decision_id(ctx: Context, state: State, decision: dict[str, Any]) -> str:
