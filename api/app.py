@@ -7,12 +7,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry, Gauge
 
 from api import problems
 from api.agent import build_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import audit, auth, chat, ops, tasks, ws
+from api.routes import audit, auth, chat, ops, tasks, web, ws
 from api.services import Services
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
@@ -52,7 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await services.broker.stop()
             await services.close()
 
-    app = FastAPI(
+    # /docs with Swagger UI's files served from here, not from a CDN. No /redoc: ReDoc's bundle
+    # still loads its logo from Redocly's CDN.
+    app = FastAPIOffline(
+        static_url="/static/docs",
+        redoc_url=None,
         title="todo-agent",
         version="0.1.0",
         description=DESCRIPTION,
@@ -66,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ws.router)
     app.include_router(chat.router)
     app.mount("/mcp", mcp.streamable_http_app())
+    web.install(app)
     # The last added runs first: the request id is set before any error is turned into a 500.
     app.add_middleware(problems.UnhandledErrorMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)

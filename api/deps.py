@@ -34,9 +34,12 @@ def _unauthorized(detail: str) -> Problem:
 
 
 async def current_user(
-    services: ServicesDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
+    # The services straight from the app, not as a sub-dependency: FastAPI solves every
+    # sub-dependency on every request (cache or not), and this one runs on every request.
+    services: Services = request.app.state.services
     if credentials is None:
         raise _unauthorized(
             "Send 'Authorization: Bearer <token>'; get a token from /v1/auth/login."

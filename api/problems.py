@@ -120,12 +120,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return validation_problem(list(exc.errors()), request.url.path)
+        return validation_problem([dict(e) for e in exc.errors()], request.url.path)
 
     @app.exception_handler(ValidationError)
     async def _domain_validation(request: Request, exc: ValidationError) -> JSONResponse:
         # Raised where request input meets the domain's cross-field rules.
-        return validation_problem(list(exc.errors()), request.url.path)
+        return validation_problem([dict(e) for e in exc.errors()], request.url.path)
 
     @app.exception_handler(StoreError)
     async def _store(request: Request, exc: StoreError) -> JSONResponse:
@@ -133,7 +133,7 @@ def install(app: FastAPI) -> None:
             (v for t, v in _STORE_ERRORS.items() if isinstance(exc, t)),
             (400, "bad-request", "Bad request"),
         )
-        extra = {}
+        extra: dict[str, Any] = {}
         if isinstance(exc, VersionConflict):
             extra["current_version"] = exc.current_version
         return problem_response(status, kind, title, str(exc), instance=request.url.path, **extra)

@@ -209,7 +209,7 @@ class TaskPatchIn(_DueFields):
             values["recurrence"] = (
                 Recurrence(rrule=self.recurrence.rrule) if self.recurrence else None
             )
-        return TaskPatch(**values)
+        return TaskPatch.model_validate(values)
 
 
 class TaskOut(BaseModel):
@@ -235,7 +235,24 @@ class TaskOut(BaseModel):
         due_local = None
         if local is not None:
             due_local = local.date().isoformat() if task.all_day else local.isoformat()
-        return cls(**task.model_dump(exclude={"owner_id"}), due_local=due_local)
+        # The task is the domain's, validated on its way in: no second validation on the way out.
+        return cls.model_construct(
+            id=task.id,
+            title=task.title,
+            notes=task.notes,
+            status=task.status.value,
+            priority=task.priority,
+            tags=task.tags,
+            due=task.due,
+            due_local=due_local,
+            all_day=task.all_day,
+            reminders=task.reminders,
+            recurrence=task.recurrence,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+            completed_at=task.completed_at,
+            version=task.version,
+        )
 
 
 class TaskPageOut(BaseModel):

@@ -7,6 +7,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -96,7 +97,7 @@ class TokenIssuer:
                 continue  # perhaps signed before the rotation
         return self._decode(token, last, ["HS256"])
 
-    def _decode(self, token: str, key: object, algorithms: list[str]) -> dict:
+    def _decode(self, token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
         return jwt.decode(
             token,
             key,

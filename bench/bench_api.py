@@ -1,11 +1,13 @@
-"""Task creation under load: throughput, latency percentiles, and commit-to-Kafka delay.
+"""Task creation under load, beside a bare peer: throughput, latency, commit-to-Kafka delay.
 
-    .venv/bin/python -m bench.bench_api --clients 64 --seconds 15 --workers 2
+    .venv/bin/python -m bench.bench_api --clients 32 --seconds 20 --workers 2
 
 Starts what is missing (embedded Postgres and broker unless DATABASE_URL /
 KAFKA_BOOTSTRAP_SERVERS are set), the API and the relay as their own processes, as in
-production, then drives N concurrent HTTP clients (aiohttp, keep-alive) that create tasks.
-Targets (2 cores): >= 1,000 creations/s, p95 <= 50 ms, p99 commit-to-Kafka <= 1 s.
+production, and the bare peer (`bench/bare_api.py`: FastAPI + pydantic + PyJWT + asyncpg writing
+a task row and an outbox row in one transaction), then drives N concurrent HTTP clients (aiohttp,
+keep-alive) that create tasks, in alternating rounds against each. Target: the product >= 0.85 x
+the peer's creations/s in the same run, every event on Kafka, p99 commit-to-Kafka <= 1 s.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiohttp
@@ -77,56 +80,84 @@ async def kafka_delays(bootstrap: str, delays: list[float], done: asyncio.Event)
         await consumer.stop()
 
 
-async def drive(args: argparse.Namespace, base: str, bootstrap: str) -> None:
+@dataclass
+class Run:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: list[int] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+
+async def load(run: Run, base: str, tokens: list[str], seconds: float) -> None:
+    started = time.monotonic()
+    stop_at = started + seconds
+    await asyncio.gather(*(client(base, t, stop_at, run.latencies, run.errors) for t in tokens))
+    run.elapsed += time.monotonic() - started
+
+
+async def drive(args: argparse.Namespace, base: str, bare: str, bootstrap: str) -> None:
     await wait_http(f"{base}/health")
+    await wait_http(f"{bare}/health")
     async with aiohttp.ClientSession() as s:
         tokens = [await login(base, s) for _ in range(args.clients)]
-    latencies: list[float] = []
-    errors: list[int] = []
+    product, peer = Run("product"), Run("bare FastAPI + asyncpg")
     # The consumer measures while the load runs, as a client of Kafka would see it.
     delays: list[float] = []
     done = asyncio.Event()
     collector = asyncio.create_task(kafka_delays(bootstrap, delays, done))
-    started = time.monotonic()
-    stop_at = started + args.seconds
-    await asyncio.gather(*(client(base, t, stop_at, latencies, errors) for t in tokens))
-    elapsed = time.monotonic() - started
+    # Alternate short rounds so both see the same noise of a shared machine.
+    for _ in range(args.rounds):
+        await load(product, base, tokens, args.seconds / args.rounds)
+        await load(peer, bare, tokens, args.seconds / args.rounds)
     deadline = time.monotonic() + 20
-    while len(delays) < len(latencies) and time.monotonic() < deadline:
+    while len(delays) < len(product.latencies) and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     done.set()
     await collector
-    print(f"clients            {args.clients} (API workers: {args.workers})")
-    print(f"created            {len(latencies)} in {elapsed:.1f}s, errors {len(errors)}")
-    print(f"throughput         {len(latencies) / elapsed:,.0f} creations/s   (target >= 1,000)")
-    print(f"latency p50        {pct(latencies, 50) * 1000:.1f} ms")
-    print(f"latency p95        {pct(latencies, 95) * 1000:.1f} ms   (target <= 50)")
-    print(f"latency p99        {pct(latencies, 99) * 1000:.1f} ms")
-    print(f"mean               {statistics.fmean(latencies) * 1000:.1f} ms")
-    print(f"events on Kafka    {len(delays)} of {len(latencies)}")
+    print(f"clients            {args.clients} (workers: {args.workers} each), {args.rounds} rounds")
+    for run in (product, peer):
+        print(f"-- {run.name}")
+        print(f"created            {len(run.latencies)} in {run.elapsed:.1f}s, "
+              f"errors {len(run.errors)}")  # fmt: skip
+        print(f"throughput         {run.rate:,.0f} creations/s")
+        print(f"latency p50 / p95 / p99   {pct(run.latencies, 50) * 1000:.1f} / "
+              f"{pct(run.latencies, 95) * 1000:.1f} / {pct(run.latencies, 99) * 1000:.1f} ms")
+        print(f"mean               {statistics.fmean(run.latencies) * 1000:.1f} ms")
+    print(f"-- ratio product / bare: throughput {product.rate / peer.rate:.2f} (target >= 0.85), "
+          f"p95 {pct(product.latencies, 95) / pct(peer.latencies, 95):.2f}")
+    print(f"events on Kafka    {len(delays)} of {len(product.latencies)}")
     print(f"commit→Kafka p50   {pct(delays, 50) * 1000:.0f} ms")
     print(f"commit→Kafka p99   {pct(delays, 99) * 1000:.0f} ms   (target <= 1,000)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=20, help="per app, all rounds together")
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
     with embedded_env(DB_POOL_MAX="20") as env:
         asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"]))
-        port = free_port()
+        port, bare_port = free_port(), free_port()
         exe = [sys.executable, "-m", "runtime"]
+        uvicorn = [sys.executable, "-m", "uvicorn", "bench.bare_api:app", "--no-access-log",
+                   "--log-level", "warning", "--workers", str(args.workers)]  # fmt: skip
         procs = [
             subprocess.Popen(
                 [*exe, "api", "--port", str(port), "--workers", str(args.workers)], env=env
             ),
             subprocess.Popen([*exe, "relay"], env={**env, "HTTP_PORT": str(free_port())}),
+            subprocess.Popen([*uvicorn, "--port", str(bare_port)], env=env),
         ]
         try:
-            asyncio.run(drive(args, f"http://127.0.0.1:{port}", env["KAFKA_BOOTSTRAP_SERVERS"]))
+            asyncio.run(drive(args, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}",
+                              env["KAFKA_BOOTSTRAP_SERVERS"]))  # fmt: skip
         finally:
             for p in procs:
                 p.terminate()

@@ -37,5 +37,6 @@ def ops_app(registry: CollectorRegistry, ready: ReadyCheck) -> Starlette:
 def ops_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
     server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # the owning process handles signals
+    # The owning process handles signals (uvicorn has no public switch for this).
+    server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
     return server

@@ -83,7 +83,7 @@ def new_event(
     event_id: str | None = None,
 ) -> CloudEvent:
     return CloudEvent(
-        **({"id": event_id} if event_id else {}),
+        id=event_id or str(uuid.uuid4()),
         type=str(type_),
         userid=str(user_id),
         subject=subject,

@@ -108,13 +108,16 @@ RRule = Annotated[str, AfterValidator(_rrule)]
 Channel = Literal["email", "webhook", "in_app"]
 
 
+_DEFAULT_CHANNELS: list[Channel] = ["email", "in_app"]
+
+
 class User(BaseModel):
     id: uuid.UUID
     email: EmailStr
     timezone: TimeZoneName = "UTC"
     locale: Locale = "en"
     created_at: datetime
-    reminder_channels: list[Channel] = Field(default_factory=lambda: ["email", "in_app"])
+    reminder_channels: list[Channel] = Field(default_factory=lambda: _DEFAULT_CHANNELS.copy())
     webhook_url: str | None = None
 
 

@@ -8,13 +8,23 @@ from datetime import datetime
 from typing import Any
 
 from domain.recurrence import InvalidRecurrence, first_n_local
+from evals.goldens import ExpectedUnderstanding
 from graph import policy
 from graph.context import Context
-from skills.understanding.types import Intent, RecurrenceSpec, TaskFields, TaskRef, Understanding
+from skills.understanding.types import (
+    Intent,
+    QuerySpec,
+    RecurrenceSpec,
+    TaskFields,
+    TaskRef,
+    Understanding,
+)
 
 CLARIFY_THRESHOLD = Context.clarify_threshold  # the graph's default
 RECURRENCE_OCCURRENCES = 10
-TASK_FIELDS: tuple[str, ...] = ("title", "notes", "priority", "tags", "due_date", "due_time")
+TASK_FIELDS: tuple[str, ...] = (
+    "title", "notes", "priority", "tags", "due_date", "due_time", "shift_minutes",
+)  # fmt: skip
 DATETIME_TASK_FIELDS: tuple[str, ...] = ("due_date", "due_time")
 _EDGE_PUNCT = " \t\n,.;:!?،۔؟'\"“”"
 _ARTICLES = ("the ", "my ", "a ", "an ")
@@ -121,3 +131,32 @@ def outcome_for(understanding: Understanding) -> str:
 def intent_matches(expected: Intent | list[Intent] | str | list[str], actual: str) -> bool:
     choices = expected if isinstance(expected, list) else [expected]
     return actual in {str(choice) for choice in choices}
+
+
+def understanding_diffs(actual: dict, expected: dict, meta: dict) -> list[str]:
+    """What an understanding got wrong against a golden's expectation (empty: exact match)."""
+    want = ExpectedUnderstanding.model_validate(expected)
+    got = Understanding.model_validate(actual)
+    wrong = []
+    if not intent_matches(want.intent, str(got.intent)):
+        wrong.append(f"intent: expected {want.intent}, got {got.intent}")
+    if meta.get("language") and got.language != meta["language"]:
+        wrong.append(f"language: expected {meta['language']}, got {got.language}")
+    if sorted(want.missing) != sorted(got.missing):
+        wrong.append(f"missing: expected {want.missing}, got {got.missing}")
+    if want.clarify != needs_question(got):
+        wrong.append(f"clarify: expected {want.clarify}, got {not want.clarify}")
+    if "task" in expected:
+        diffs = task_field_diffs(want.task or TaskFields(), got.task)
+        wrong += [f"task.{k}: expected {e!r}, got {a!r}" for k, (e, a) in diffs.items()]
+    if "target" in expected and not target_equal(want.target, got.target):
+        wrong.append(f"target: expected {want.target}, got {got.target}")
+    if "reminder" in expected and want.reminder != got.reminder:
+        wrong.append(f"reminder: expected {want.reminder}, got {got.reminder}")
+    if "recurrence" in expected:
+        same, why = recurrence_equal(want.recurrence, got.recurrence, meta["timezone"])
+        if not same:
+            wrong.append(f"recurrence: {why}")
+    if "query" in expected and (want.query or QuerySpec()) != (got.query or QuerySpec()):
+        wrong.append(f"query: expected {want.query}, got {got.query}")
+    return wrong

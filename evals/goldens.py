@@ -15,6 +15,7 @@ from skills.understanding.types import (
     Intent,
     Language,
     ParseContext,
+    QuerySpec,
     RecurrenceSpec,
     ReminderSpec,
     TaskFields,
@@ -47,6 +48,7 @@ class ExpectedUnderstanding(_Strict):
     target: TaskRef | None = None
     reminder: ReminderSpec | None = None
     recurrence: RecurrenceSpec | None = None
+    query: QuerySpec | None = None
 
     @model_validator(mode="after")
     def _clarify_default(self) -> ExpectedUnderstanding:

@@ -200,29 +200,7 @@ class ExactMatch(_Deterministic):
 
     @staticmethod
     def _understanding(actual: dict, expected: dict, meta: dict) -> list[str]:
-        want = ExpectedUnderstanding.model_validate(expected)
-        got = Understanding.model_validate(actual)
-        wrong = []
-        if not compare.intent_matches(want.intent, str(got.intent)):
-            wrong.append(f"intent: expected {want.intent}, got {got.intent}")
-        if meta.get("language") and got.language != meta["language"]:
-            wrong.append(f"language: expected {meta['language']}, got {got.language}")
-        if sorted(want.missing) != sorted(got.missing):
-            wrong.append(f"missing: expected {want.missing}, got {got.missing}")
-        if want.clarify != compare.needs_question(got):
-            wrong.append(f"clarify: expected {want.clarify}, got {not want.clarify}")
-        if "task" in expected:
-            diffs = compare.task_field_diffs(want.task or TaskFields(), got.task)
-            wrong += [f"task.{k}: expected {e!r}, got {a!r}" for k, (e, a) in diffs.items()]
-        if "target" in expected and not compare.target_equal(want.target, got.target):
-            wrong.append(f"target: expected {want.target}, got {got.target}")
-        if "reminder" in expected and want.reminder != got.reminder:
-            wrong.append(f"reminder: expected {want.reminder}, got {got.reminder}")
-        if "recurrence" in expected:
-            same, why = compare.recurrence_equal(want.recurrence, got.recurrence, meta["timezone"])
-            if not same:
-                wrong.append(f"recurrence: {why}")
-        return wrong
+        return compare.understanding_diffs(actual, expected, meta)
 
 
 # Which metrics score which skill; DateTimeExactMatch only where the golden has a date or time.

@@ -9,6 +9,9 @@ from dataclasses import asdict, dataclass, field
 from evals import baseline
 from evals.goldens import SKILLS, load
 
+# every written form the understanding reads (Roman Urdu is its own row and baseline cell)
+LANGUAGES: tuple[str, ...] = ("en", "ur", "ur-Latn")
+
 # metric class name -> column key (FieldPrecisionRecall gives two micro-averaged columns)
 COLUMNS: dict[str, str] = {
     "IntentAccuracy": "intent_accuracy",
@@ -86,7 +89,7 @@ class Collector:
         scores = self.scores(backend)
         complete: baseline.Scores = {}
         for skill in SKILLS:
-            for lang in ("en", "ur"):
+            for lang in LANGUAGES:
                 wanted = {g.id for g in load(skill) if g.language == lang}
                 if wanted and ran.get((skill, lang)) == wanted and lang in scores.get(skill, {}):
                     complete.setdefault(skill, {})[lang] = scores[skill][lang]
@@ -129,7 +132,7 @@ def render(collector: Collector, base: baseline.Scores) -> str:
     width = max(17, 8 * len(backends) + 1)
     lines.append(f"{'skill':<10}{'lang':<6}" + "".join(f"{c:>{width}}" for c in columns))
     for skill in SKILLS:
-        for lang in ("en", "ur"):
+        for lang in LANGUAGES:
             row = [per_backend[b].get(skill, {}).get(lang) for b in backends]
             if not any(row):
                 continue

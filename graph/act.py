@@ -22,7 +22,7 @@ from graph.plan import (
     SetReminder,
     UpdateTask,
 )
-from graph.replies import due_suffix, minutes_phrase, say, task_lines, when
+from graph.replies import by_time, due_suffix, minutes_phrase, say, task_lines, when
 
 Call = Callable[[str, dict[str, Any], str], Awaitable[dict[str, Any]]]
 
@@ -54,6 +54,7 @@ async def list_tasks(plan: ListTasks, t: Turn) -> dict[str, Any]:
     tasks = (await t.call("list_tasks", plan.args, "list"))["tasks"]
     if plan.done_from is not None or plan.done_to is not None:
         tasks = [task for task in tasks if _done_within(task, plan, t.tz)]
+    tasks = by_time(tasks)
     reply = (say(t.lang, "listed", count=len(tasks), lines=task_lines(tasks, t.tz, t.lang))
              if tasks else say(t.lang, "listed_none"))  # fmt: skip
     return {"reply": reply, "tasks": tasks, "outcome": "answered"}

@@ -110,6 +110,12 @@ def decide(
         or (proposal.at is None and proposal.offset_minutes is None)
     ):
         return AskWhen(task=target)
+    if _needs_due(u) and not target.due:
+        # "remind me 30 minutes before the dentist", "postpone it by 2 days": relative to a due
+        # time the task does not have, so ask for the moment instead of failing the call
+        if u.intent is Intent.SET_REMINDER:
+            return AskWhen(task=target, no_due=True)
+        return AskChanges(task=target)
     if u.intent is Intent.UPDATE_TASK and "changes" in u.missing:
         return AskChanges(task=target)
     if (undo := undo_plan(u, lookup, facts, target, tz)) is not None:
@@ -139,6 +145,15 @@ def _target(u: Understanding, lookup: Lookup, facts: Facts, policy: Policy):
     if found.ambiguous:
         return AskWhich(candidates=[TaskSnapshot.model_validate(t) for t in found.candidates])
     return Answer(code="no_match", values={"text": lookup.text}, outcome="rejected")
+
+
+def _needs_due(u: Understanding) -> bool:
+    """An offset reminder or a shift is measured from the task's due time."""
+    if u.intent is Intent.SET_REMINDER:
+        return u.reminder is not None and u.reminder.offset_minutes is not None
+    if u.intent is Intent.UPDATE_TASK:
+        return bool(u.task.shift_minutes) and u.task.due_date is None
+    return False
 
 
 def list_plan(u: Understanding, tz: str) -> ListTasks:

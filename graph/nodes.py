@@ -28,7 +28,7 @@ from graph.decide import Facts, Lookup, Resume, decide, lookup_for, needs_readin
 from graph.plan import Answer, BulkChange, Confirm, TaskSnapshot, decision_of, is_plan, is_question
 from graph.policy import Policy
 from graph.references import clean
-from graph.replies import error, question_text, say
+from graph.replies import error, question_options, question_text, say
 from graph.state import PER_TURN_RESET, State
 from skills.audit.graph import decide as audit_decision
 from skills.recurring.graph import RecurringSkillResult
@@ -237,6 +237,8 @@ class Orchestrator:
                 event_id=_decision_id(ctx, state, out["decision"]),
             )  # fmt: skip
         lang = _lang(state, ctx)
+        if state.get("question"):  # the turn ends asking: the question is its words
+            return {"language": lang}
         return {"reply": state.get("reply") or say(lang, "unknown"), "language": lang}
 
     async def clarify(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -260,6 +262,8 @@ def _decided(decision: Any, lang: str, tz: str) -> dict[str, Any]:
     if is_question(decision):
         bulk = isinstance(decision, Confirm) and isinstance(decision.plan, BulkChange)
         asked = {**update["decision"], "text": question_text(decision, tz, lang)}
+        if (options := question_options(decision, lang)) is not None:
+            asked["options"] = options
         return {**update, "question": asked, "outcome": "confirm" if bulk else "clarify"}
     assert is_plan(decision)
     return update

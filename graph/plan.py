@@ -102,6 +102,7 @@ class AskTitle(_Model):
 class AskWhen(_Model):
     kind: Literal["when"] = "when"
     task: TaskSnapshot | None = None  # the reminder's task, when it is known already
+    no_due: bool = False  # asked because an offset needs a due time the task does not have
 
 
 class AskTarget(_Model):

@@ -98,6 +98,13 @@ def update_args(fields: TaskFields, current: dict[str, Any], tz: str) -> dict[st
             # "move the dentist to friday" keeps the dentist's hour
             at = datetime.fromisoformat(current["due"]).astimezone(zone(tz)).time()
         args.update(due_args(fields.model_copy(update={"due_time": at}), tz))
+    elif fields.shift_minutes and current.get("due"):
+        # "postpone it by 2 days": from the task's own due moment, keeping all-day tasks all-day
+        moved = datetime.fromisoformat(current["due"]) + timedelta(minutes=fields.shift_minutes)
+        if current.get("all_day"):
+            args["due_date"] = moved.astimezone(zone(tz)).date().isoformat()
+        else:
+            args["due"] = moved.isoformat()
     elif fields.due_time is not None and current.get("due"):
         day = datetime.fromisoformat(current["due"]).astimezone(zone(tz)).date()
         args["due"] = moment(day, fields.due_time, tz)

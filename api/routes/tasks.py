@@ -10,8 +10,9 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from api.deps import CurrentUser, RequestMeta, ServicesDep
 from api.problems import Problem
+from api.responses import ModelResponse
 from api.schemas import TaskIn, TaskOut, TaskPageOut, TaskPatchIn, to_utc
-from domain.models import Status, TaskFilter, Text
+from domain.models import Status, Task, TaskFilter, Text, User
 
 router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
 
@@ -37,19 +38,19 @@ def _expected_version(if_match: str | None, body_version: int | None = None) -> 
         ) from exc
 
 
-def _out(task, user, response: Response | None = None) -> TaskOut:
-    if response is not None:
-        response.headers["ETag"] = _etag(task.version)
-    return TaskOut.of(task, user.timezone)
+def _out(task: Task, user: User, status_code: int = 200, **headers: str) -> ModelResponse:
+    """One task, with its version as the ETag a later If-Match sends back."""
+    return ModelResponse(
+        TaskOut.of(task, user.timezone), status_code, {"ETag": _etag(task.version), **headers}
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TaskOut)
 async def create_task(
-    body: TaskIn, user: CurrentUser, services: ServicesDep, meta: RequestMeta, response: Response
-) -> TaskOut:
+    body: TaskIn, user: CurrentUser, services: ServicesDep, meta: RequestMeta
+) -> Response:
     task = await services.tasks.create(user.id, body.to_domain(user.timezone), meta)
-    response.headers["Location"] = f"/v1/tasks/{task.id}"
-    return _out(task, user, response)
+    return _out(task, user, status.HTTP_201_CREATED, Location=f"/v1/tasks/{task.id}")
 
 
 @router.get("", response_model=TaskPageOut)
@@ -64,7 +65,7 @@ async def list_tasks(
     q: Annotated[Text | None, Query(max_length=200, description="text in title or notes")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> TaskPageOut:
+) -> Response:
     def bound(value: datetime | date | None, name: str) -> datetime | None:
         return None if value is None else to_utc(value, user.timezone, ("query", name))
 
@@ -77,14 +78,13 @@ async def list_tasks(
         text=q,
     )
     page = await services.tasks.list(user.id, flt, limit=limit, cursor=cursor)
-    return TaskPageOut(items=[_out(t, user) for t in page.items], next_cursor=page.next_cursor)
+    items = [TaskOut.of(t, user.timezone) for t in page.items]
+    return ModelResponse(TaskPageOut(items=items, next_cursor=page.next_cursor))
 
 
 @router.get("/{task_id}", response_model=TaskOut)
-async def get_task(
-    task_id: uuid.UUID, user: CurrentUser, services: ServicesDep, response: Response
-) -> TaskOut:
-    return _out(await services.tasks.get(user.id, task_id), user, response)
+async def get_task(task_id: uuid.UUID, user: CurrentUser, services: ServicesDep) -> Response:
+    return _out(await services.tasks.get(user.id, task_id), user)
 
 
 @router.patch("/{task_id}", response_model=TaskOut)
@@ -94,9 +94,8 @@ async def update_task(
     user: CurrentUser,
     services: ServicesDep,
     meta: RequestMeta,
-    response: Response,
     if_match: IfMatch = None,
-) -> TaskOut:
+) -> Response:
     task = await services.tasks.update(
         user.id,
         task_id,
@@ -104,7 +103,7 @@ async def update_task(
         meta,
         expected_version=_expected_version(if_match, body.version),
     )
-    return _out(task, user, response)
+    return _out(task, user)
 
 
 @router.post("/{task_id}/complete", response_model=TaskOut)
@@ -113,13 +112,12 @@ async def complete_task(
     user: CurrentUser,
     services: ServicesDep,
     meta: RequestMeta,
-    response: Response,
     if_match: IfMatch = None,
-) -> TaskOut:
+) -> Response:
     task = await services.tasks.complete(
         user.id, task_id, meta, expected_version=_expected_version(if_match)
     )
-    return _out(task, user, response)
+    return _out(task, user)
 
 
 @router.post("/{task_id}/reopen", response_model=TaskOut)
@@ -128,13 +126,12 @@ async def reopen_task(
     user: CurrentUser,
     services: ServicesDep,
     meta: RequestMeta,
-    response: Response,
     if_match: IfMatch = None,
-) -> TaskOut:
+) -> Response:
     task = await services.tasks.reopen(
         user.id, task_id, meta, expected_version=_expected_version(if_match)
     )
-    return _out(task, user, response)
+    return _out(task, user)
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)

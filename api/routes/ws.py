@@ -20,7 +20,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, FastAPI, WebSocket
 from faststream.kafka import KafkaBroker
@@ -127,7 +127,9 @@ class LiveHub:
 async def _texts(msg: StreamMessage[Any]) -> list[str]:
     # A batch of structured-mode CloudEvents (`application/cloudevents+json`, which FastStream
     # would not decode as JSON by itself), kept as text: the sockets get them byte for byte.
-    return [body.decode() for body in msg.body]
+    # A batch subscriber's body is the list of the messages' bodies (typed as one body).
+    bodies = cast(list[bytes], msg.body)
+    return [body.decode() for body in bodies]
 
 
 def attach_live_updates(app: FastAPI, broker: KafkaBroker) -> LiveHub:

@@ -8,9 +8,10 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol, TypedDict
 
 import asyncpg
+import uvicorn
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.middlewares import AckPolicy
@@ -25,6 +26,18 @@ from domain.store import create_pool, migrate
 from transport.publishers import ensure_topics
 
 log = logging.getLogger(__name__)
+
+
+class SubscriberOptions(TypedDict):
+    """The keyword arguments every consumer's subscriber takes (typed, so each call checks)."""
+
+    group_id: str
+    ack_policy: AckPolicy
+    auto_offset_reset: Literal["latest", "earliest", "none"]
+    session_timeout_ms: int
+    heartbeat_interval_ms: int
+    rebalance_timeout_ms: int
+    fetch_max_wait_ms: int
 
 
 @dataclass
@@ -44,7 +57,7 @@ class Runtime:
     def group_id(self) -> str:
         return self.consumer.group_id(self.name)
 
-    def subscriber_options(self) -> dict[str, object]:
+    def subscriber_options(self) -> SubscriberOptions:
         """At-least-once: commit after the handler, start from the beginning of a new group."""
         return {
             "group_id": self.group_id,
@@ -85,7 +98,7 @@ class ConsumerService:
         self.serve_http = serve_http
         self.rt: Runtime | None = None
         self._http: asyncio.Task[None] | None = None
-        self._server = None
+        self._server: uvicorn.Server | None = None
 
     async def start(self) -> Runtime:
         s = self.settings

@@ -9,7 +9,7 @@ import httpx
 from consumers.common.idempotency import first_delivery
 from consumers.common.runtime import Runtime
 from consumers.notification import schedule
-from consumers.notification.channels import EmailChannel, WebhookChannel
+from consumers.notification.channels import Channel, EmailChannel, WebhookChannel
 from consumers.notification.scheduler import Deliverer, DeliveryMetrics, Scheduler
 from domain.events import CloudEvent, Topic
 
@@ -31,7 +31,7 @@ class NotificationApp:
 
     async def start(self, rt: Runtime) -> None:
         self._http = httpx.AsyncClient(timeout=rt.consumer.webhook_timeout_s)
-        channels = {
+        channels: dict[str, Channel] = {
             "email": EmailChannel(rt.settings, rt.consumer.smtp_timeout_s),
             "webhook": WebhookChannel(
                 self._http, allow_private=rt.consumer.webhook_allow_private_networks

@@ -20,6 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -156,7 +157,7 @@ class Deliverer:
                 await outbox.emit(
                     to.user_id, Topic.TASK_UPDATES, EventType.REMINDER_FIRED, subject, fired, meta
                 )
-            result = {**base, "finished_at": now, "channels": outcome.delivered}
+            result: dict[str, Any] = {**base, "finished_at": now, "channels": outcome.delivered}
             if outcome.failed:
                 result["errors"] = outcome.failed
             type_ = EventType.REMINDER_FAILED if outcome.failed else EventType.REMINDER_DELIVERED

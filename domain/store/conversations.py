@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import datetime
 from typing import Any
@@ -89,7 +90,7 @@ class ConversationStore:
 
     async def messages(
         self, owner_id: uuid.UUID, conversation_id: uuid.UUID, *, limit: int = 200
-    ) -> list[Message]:
+    ) -> builtins.list[Message]:
         await self.open(owner_id, conversation_id)  # ownership check
         rows = await self.db.fetch(
             "SELECT id, role, content, data, created_at FROM app.messages"

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 # A pool's connection is a proxy, not an `asyncpg.Connection`; both run the same queries.
-Connection = asyncpg.Connection | PoolConnectionProxy
-Db = asyncpg.Pool | Connection
+Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+Db: TypeAlias = asyncpg.Pool | Connection
 
 
 @asynccontextmanager

@@ -16,7 +16,7 @@ _LOCK_KEY = 7_242_001
 def available() -> list[tuple[str, str]]:
     """(version, sql) of every migration shipped with the package, in order."""
     folder = resources.files("domain.store").joinpath("migrations")
-    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
 
 

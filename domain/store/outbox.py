@@ -70,15 +70,16 @@ class OutboxBatch:
     def topics(self) -> list[str]:
         return [topic for topic, _ in self.rows]
 
-    def payloads(self) -> list[dict[str, Any]]:
-        return [event.model_dump(mode="json", exclude_none=True) for _, event in self.rows]
+    def payloads(self) -> list[str]:
+        """The events as JSON text, serialized once by pydantic-core (cast to jsonb in SQL)."""
+        return [event.model_dump_json(exclude_none=True) for _, event in self.rows]
 
     async def write(self, db: Db) -> None:
         if not self.rows:
             return
         await db.execute(
             "INSERT INTO app.outbox (topic, key, event)"
-            " SELECT topic, $1, event FROM unnest($2::text[], $3::jsonb[])"
+            " SELECT topic, $1, event::jsonb FROM unnest($2::text[], $3::text[])"
             " WITH ORDINALITY AS u(topic, event, n) ORDER BY n",
             str(self.owner_id),
             self.topics(),

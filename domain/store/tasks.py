@@ -49,8 +49,8 @@ WITH t AS (
     RETURNING id
 ), o AS (
     INSERT INTO app.outbox (topic, key, event)
-    SELECT u.topic, $14, u.event
-    FROM unnest($15::text[], $16::jsonb[]) WITH ORDINALITY AS u(topic, event, n)
+    SELECT u.topic, $14, u.event::jsonb
+    FROM unnest($15::text[], $16::text[]) WITH ORDINALITY AS u(topic, event, n)
     WHERE EXISTS (SELECT 1 FROM t)
     ORDER BY u.n
 ), k AS (
@@ -292,7 +292,8 @@ class TaskStore:
                     events.topics(),
                     events.payloads(),
                     meta.idempotency_key,
-                    _result(task),
+                    # Only a keyed request keeps its answer (to replay it).
+                    _result(task) if meta.idempotency_key is not None else None,
                     _CREATE_REQUEST,
                 )
         except asyncpg.UniqueViolationError:

@@ -1,27 +1,12 @@
-"""Language understanding: one contract (types), two backends (rules, ollama).
+"""Language understanding: one contract (types), two backends (rules, ollama), one assembler.
 
 Import the LLM backend through `make_understander` (skills.understanding.factory) so that
 langchain is only loaded when the `ollama` backend is chosen.
 """
 
+from .assemble import Parts, assemble
 from .errors import UnderstandingUnavailable
-from .phrases import (
-    resolve_date,
-    resolve_priority,
-    resolve_query,
-    resolve_recurrence,
-    resolve_reminder,
-    resolve_time,
-    resolve_when,
-)
-from .rules import (
-    RulesUnderstander,
-    detect_intent,
-    parse_recurrence,
-    parse_reminder,
-    parse_task_fields,
-    understand_sync,
-)
+from .rules import RulesUnderstander, understand_sync
 from .types import (
     Intent,
     Language,
@@ -39,6 +24,7 @@ __all__ = [
     "Intent",
     "Language",
     "ParseContext",
+    "Parts",
     "QuerySpec",
     "RecurrenceSpec",
     "ReminderSpec",
@@ -48,16 +34,6 @@ __all__ = [
     "Understander",
     "Understanding",
     "UnderstandingUnavailable",
-    "detect_intent",
-    "parse_recurrence",
-    "parse_reminder",
-    "parse_task_fields",
-    "resolve_date",
-    "resolve_priority",
-    "resolve_query",
-    "resolve_recurrence",
-    "resolve_reminder",
-    "resolve_time",
-    "resolve_when",
+    "assemble",
     "understand_sync",
 ]

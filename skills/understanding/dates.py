@@ -222,6 +222,15 @@ _EN: list[tuple[re.Pattern[str], Resolver]] = [
         ),
         lambda m, t: next_month_day(t, en.MONTHS[m["mo"].lower()], int(m["d"]), _year(m["y"])),
     ),
+    (
+        re.compile(
+            rf"{_PRE}(?:\bthe\s+)?\b(?P<w>{en.alt(en.DAY_ORDINALS)})\s+(?:of\s+)?(?P<mo>{_MONTH_EN})\b\.?",
+            re.I,
+        ),
+        lambda m, t: next_month_day(
+            t, en.MONTHS[m["mo"].lower()], en.DAY_ORDINALS[" ".join(m["w"].lower().split())]
+        ),
+    ),
 ]
 
 # dd/mm(/yyyy), day first; guarded against titles like "The 9/11 Report"
@@ -232,10 +241,24 @@ _SLASH = re.compile(
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|my|our|his|her|their)\s*$", re.I)
 _CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
 # a bare ordinal day ("27th") needs a date-ish word before it or to end the message
+_SPELLED_DAY = en.alt(en.DAY_ORDINALS)
 _ORDINAL = re.compile(
-    r"(?P<pre>\b(?:on|by|due|until|till|before|for)\s+(?:the\s+)?)?(?:\bthe\s+)?(?<![\w/])(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b",
+    r"(?P<pre>\b(?:on|by|due|until|till|before|for)\s+(?:the\s+)?)?(?:\bthe\s+)?(?<![\w/])(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b"
+    r"(?P<of>\s+of\s+(?:(?P<next>next)|this|the)\s+month\b)?"
+    # a day in words needs the date word before it: "on the first", "by the fifteenth"
+    rf"|(?P<pre2>\b(?:on|by|due|until|till|before|for)\s+the\s+)(?P<w>{_SPELLED_DAY})\b"
+    r"(?P<of2>\s+of\s+(?:(?P<next2>next)|this|the)\s+month\b)?",
     re.I,
 )
+
+
+def _ordinal_day(m: re.Match[str], today: date) -> date | None:
+    """ "the 1st", "on the first", "the 3rd of next month" → that day of this or next month."""
+    day = int(m["d"]) if m["d"] else en.DAY_ORDINALS[" ".join(m["w"].lower().split())]
+    if m["next"] or m["next2"]:
+        return next_day_of_month((today + relativedelta(months=1)).replace(day=1), day)
+    return next_day_of_month(today, day)
+
 
 # --- Urdu --------------------------------------------------------------------------------
 # the suffix is a whole word: "کل کوئٹہ جانا" keeps its "کوئٹہ"
@@ -259,6 +282,17 @@ def _wd_ur(m: re.Match[str], today: date) -> date | None:
 
 
 _UR: list[tuple[re.Pattern[str], Resolver]] = [
+    # "اگلے مہینے کی 5 تاریخ": that day of next month
+    (
+        re.compile(
+            rf"(?<!\w)(?P<mod>اگلے|اس)\s+(?:مہینے|ماہ)\s+کی\s+(?P<d>{ur.MONTH_DAY}|یکم)\s*(?:تاریخ)?"
+            rf"(?!\w){_SUF_UR}"
+        ),
+        lambda m, t: next_day_of_month(
+            (t + relativedelta(months=1)).replace(day=1) if m["mod"] == "اگلے" else t,
+            1 if m["d"] == "یکم" else ur.month_day(m["d"]),
+        ),
+    ),
     (
         re.compile(rf"(?<!\w)(?P<y>\d{{4}})-(?P<mo>\d{{1,2}})-(?P<d>\d{{1,2}})(?!\w){_SUF_UR}"),
         lambda m, t: (
@@ -296,7 +330,7 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
     (
         # ہفتہ/ہفتے as Saturday: with کو / کے دن, or ہفتہ standing alone (not "2 ہفتے", "ہر ہفتے")
         re.compile(
-            rf"(?<!\w){_MOD_UR}(?P<wd>ہفتے|ہفتہ)(?=\s+(?:کو|کے\s+دن))(?:\s+(?:کو|کے\s+دن))"
+            rf"(?<!\w){_MOD_UR}(?P<wd>ہفتے|ہفتہ)(?=\s+(?:کو|کے\s+(?:دن|روز)))(?:\s+(?:کو|کے\s+(?:دن|روز)))"
             rf"|(?<!\w)(?<!ہر\s)(?<!\d\s)(?<!اس\s)(?<!اگلے\s)(?<!پچھلے\s)(?P<wd2>ہفتہ)(?!\w)"
             r"(?!\s+(?:کے|بعد|میں|وار|تک|پہلے))"
         ),
@@ -347,6 +381,11 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
         ),
         lambda m, t: next_month_day(t, ur.MONTHS[m["mo"] or m["mo2"]], 15),
     ),
+    # یکم = the 1st ("یکم کو کرایہ دینا", "یکم تاریخ کو")
+    (
+        re.compile(rf"(?<!\w)یکم(?:\s+تاریخ)?(?!\w){_SUF_UR}"),
+        lambda m, t: next_day_of_month(t, 1),
+    ),
     (
         re.compile(rf"(?<!\w)(?P<d>{ur.MONTH_DAY})\s*تاریخ(?!\w){_SUF_UR}"),
         lambda m, t: next_day_of_month(t, ur.month_day(m["d"])),
@@ -393,6 +432,11 @@ def take_date(doc: Doc, clock: Clock, language: str) -> date | None:
                 if found is not None:
                     doc.take_match(m)
                     return found
+    # "the 1st of next month" before "next month" alone
+    for m in _ORDINAL.finditer(doc.text):
+        if (m["of"] or m["of2"]) and (found := _ordinal_day(m, today)) is not None:
+            doc.take_match(m)
+            return found
     for pattern, resolve in _EN:
         for m in pattern.finditer(doc.text):
             found = resolve(m, today)
@@ -406,8 +450,8 @@ def take_date(doc: Doc, clock: Clock, language: str) -> date | None:
             return found
     for m in _ORDINAL.finditer(doc.text):
         at_end = not doc.text[m.end() :].strip(" ,.!?")
-        if m["pre"] or at_end:
-            found = next_day_of_month(today, int(m["d"]))
+        if m["pre"] or m["pre2"] or m["of"] or at_end:
+            found = _ordinal_day(m, today)
             if found is not None:
                 doc.take_match(m)
                 return found

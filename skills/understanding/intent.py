@@ -37,6 +37,9 @@ class IntentHit:
     confidence: float = VERB_CONFIDENCE
     remind_to: bool = False  # "remind me to X": a new task with a reminder at its due time
     groups: dict[str, str] = field(default_factory=dict)
+    # "set a reminder for X on friday": with a moment (and no offset) it is a new task X
+    creates_when_dated: bool = False
+    title_prefix: str | None = None  # "wake me up at 7": the task is "wake up"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class _Rule:
     confidence: float = VERB_CONFIDENCE
     needs: re.Pattern[str] | None = None  # the message must also contain this
     after_moment: bool = False  # the verb must follow a date/time/recurrence phrase
+    creates_when_dated: bool = False
+    title_prefix: str | None = None
 
 
 def _en(intent: Intent, body: str, **kw: object) -> _Rule:
@@ -137,14 +142,24 @@ _RULES_EN: tuple[_Rule, ...] = (
     ),
     # greetings may come in a chain ("hello, how are you?"): small talk all the same
     _en(Intent.HELP, rf"{_GREET_EN}(?:\W+{_GREET_EN})*\W*$", confidence=0.8),
+    # "set a reminder for the dentist 1 hour before": a task's reminder; with a moment and no
+    # offset ("set a reminder for my meeting with john on friday") the reminder is a new task
     _en(
         Intent.SET_REMINDER,
-        r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?!\s+to\b)|(?:set|add|create|schedule|put)\s+(?:a\s+|an\s+|the\s+)?reminder(?!\s+to\b)|reminder)"
+        r"(?:set|add|create|schedule|put|make)\s+(?:a\s+|an\s+|the\s+|me\s+a\s+)?reminder(?!\s+to\b)"
         r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
+        creates_when_dated=True,
     ),
     _en(
+        Intent.SET_REMINDER,
+        r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?!\s+to\b)|reminder)"
+        r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
+    ),
+    _en(Intent.CREATE_TASK, r"(?:wake|get)\s+me\s+up\b", remind_to=True, title_prefix="wake up"),
+    _en(
         Intent.CREATE_TASK,
-        r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?:\s+to\b)?|(?:set|add|create)\s+(?:a\s+)?reminder\s+to\b|don'?t\s+let\s+me\s+forget\s+to\b)",
+        r"(?:(?:remind|ping|alert|notify|nudge|tell)\s+me(?:\s+to\b)?|(?:set|add|create)\s+(?:a\s+)?reminder\s+to\b"
+        r"|don'?t\s+let\s+me\s+forget(?:\s+to\b)?)",
         remind_to=True,
     ),
     _en(
@@ -213,7 +228,7 @@ _RULES_EN: tuple[_Rule, ...] = (
         Intent.CREATE_TASK,
         r"(?:add|create|new|schedule|(?:make|put|plan|log)"
         + _TASK_NOUN_AHEAD
-        + r"|note(?:\s+down)?|jot(?:\s+down)?|write\s+down|insert|todo|to-do|task|"
+        + r"|note\s+to\s+self|note(?:\s+down)?|jot(?:\s+down)?|write\s+down|insert|todo|to-do|task|"
         r"remember\s+to|don'?t\s+forget\s+to|i\s+(?:need|have|must|should|gotta|got)\s+to|i\s+must|need\s+to|have\s+to|"
         r"gotta|must)\b(?:\s+(?:a|an|new|the|another|one)\b)*"
         r"(?:\s+(?:task|todo|to-do|item|entry|reminder)s?(?:\s*(?::|-|to|for|called|named|titled|that\s+says)\b|\s*:)?)?\s*:?",
@@ -317,7 +332,9 @@ _RULES_UR: tuple[_Rule, ...] = (
         + r"|دکھاؤ|دکھائیں|دکھائیے|دکھاو|بتا"
         + _DO
         + r"|بتاؤ|بتائیں|بتائیے|بتاو|سناؤ|گنواؤ|پڑھ\s+کر\s+سناؤ)"
-        r"|(?:کیا|کون\s*سے|کونسے|کتنے|کتنا)\s+(?P<keep>.*)(?:ہے|ہیں)|(?:کیا\s+(?:ہے|ہیں))",
+        r"|(?:کیا|کون\s*سے|کونسے|کتنے|کتنا)\s+(?P<keep>.*)(?:ہے|ہیں)|(?:کیا\s+(?:ہے|ہیں))"
+        # "کل کے لیے کچھ ہے؟": is there anything (for a day)
+        r"|(?<=کے لیے |کے لئے )کچھ\s+(?:ہے|ہیں)",
     ),
     _ur(Intent.CREATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)"),
     # "مجھے دودھ خریدنا ہے": an infinitive + ہے is something the user has to do
@@ -419,23 +436,61 @@ def match_intent(doc: Doc, language: str, clock: Clock | None = None) -> IntentH
             view = text[:tail] + " " * (len(text) - tail)
             if found := _match_ur(view, text, clock):
                 return _hit(doc, *found, language, tail)
-    for rule in _RULES_EN:
-        m = rule.pattern.search(text)
-        if m and (rule.needs is None or rule.needs.search(text)):
-            return _hit(doc, rule, m, language)
+    for view in (text, _after_leading_moment(text, clock, language)):
+        if view is None:
+            continue
+        floor = len(view) - len(view.lstrip())  # the moment before the command stays
+        for rule in _RULES_EN:
+            m = rule.pattern.search(view)
+            if m and (rule.needs is None or rule.needs.search(text)):
+                return _hit(doc, rule, m, language, floor=floor)
     return None
 
 
+def _after_leading_moment(text: str, clock: Clock | None, language: str) -> str | None:
+    """ "in 2 hours remind me to ...", "tomorrow at 9, remind me ...": the command after a moment.
+
+    The moment is set aside (same offsets) so the verb-first rules see the command first; the
+    later passes still read the moment from the text.
+    """
+    from .recurrence import take_recurrence
+    from .when import take_when
+
+    if clock is None or language != "en":
+        return None
+    trial = Doc(text)
+    take_recurrence(trial, clock, language)
+    take_when(trial, clock, language)
+    start = len(trial.text) - len(trial.text.lstrip(" ,"))
+    if start == 0 or start >= len(text) or trial.text[:start].strip(" ,"):
+        return None
+    if not _LEADING_COMMAND.match(text, start):
+        return None
+    return " " * start + text[start:]
+
+
+_LEADING_COMMAND = re.compile(
+    r"[\s,]*(?:please\s+)?(?:remind|ping|alert|notify|nudge|tell|wake|set|add|create|schedule)\b",
+    re.I,
+)
+
+
 def _hit(
-    doc: Doc, rule: _Rule, m: re.Match[str], language: str, limit: int | None = None
+    doc: Doc,
+    rule: _Rule,
+    m: re.Match[str],
+    language: str,
+    limit: int | None = None,
+    floor: int = 0,
 ) -> IntentHit:
-    """Blank the command words; `limit` keeps the trailing modifiers for the later passes."""
+    """Blank the command words; `limit` keeps the trailing modifiers for the later passes and
+    `floor` a leading moment ("in 2 hours remind me to ...")."""
     stop = m.end() if limit is None else min(m.end(), max(limit, m.start()))
     groups = {k: v for k, v in m.groupdict().items() if v and k != "end"}
     if {"target", "title", "keep"} & groups.keys():
         # keep the named parts readable by later passes; blank only the verb words around them
         kept = [(m.start(k), m.end(k)) for k in ("target", "title", "keep") if k in groups]
-        cursor = m.start()
+        cursor = max(m.start(), floor)
         for start, end in sorted(kept):
             doc.take(cursor, start)
             cursor = end
@@ -443,11 +498,14 @@ def _hit(
         if "title" in groups:
             doc.take(m.start("title"), m.end("title"))
     else:
-        doc.take(m.start(), stop)
+        doc.take(max(m.start(), floor), stop)
     if language == "ur":
         if me := _ME_UR.match(doc.text):
             doc.take_match(me)
         if rule.intent is Intent.CREATE_TASK and (lm := _LIST_UR.search(doc.text)):
             doc.take_match(lm)
     groups.pop("keep", None)
-    return IntentHit(rule.intent, rule.confidence, rule.remind_to, groups)
+    return IntentHit(
+        rule.intent, rule.confidence, rule.remind_to, groups, rule.creates_when_dated,
+        rule.title_prefix,
+    )  # fmt: skip

@@ -35,6 +35,16 @@ ORDINALS: dict[str, int] = {
     "fifth": 5, "5th": 5, "last": -1,
 }  # fmt: skip
 
+_UNITS_ORD = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+# "on the first", "the fifteenth of may", "the twenty-first": a day of the month in words
+DAY_ORDINALS: dict[str, int] = {
+    **{word: i for i, word in enumerate(_UNITS_ORD, start=1)},
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "thirtieth": 30, "thirty-first": 31, "thirty first": 31,
+    **{f"twenty{sep}{word}": 20 + i for i, word in enumerate(_UNITS_ORD, 1) for sep in ("-", " ")},
+}  # fmt: skip
+
 # part of day → (default hour, how a bare hour next to it is read)
 PARTS_OF_DAY: dict[str, tuple[int, str]] = {
     "morning": (9, "am"), "afternoon": (15, "pm"), "evening": (18, "pm"), "night": (21, "night"),

@@ -11,6 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .roman import Romanized, is_roman_urdu, to_script
+from .types import Language
+
 _TRANSLATE = str.maketrans(
     {
         **{c: str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")},
@@ -57,12 +60,21 @@ PLACEHOLDER = re.compile(f"{_PH_OPEN}(.){_PH_CLOSE}")
 class Normalized:
     text: str
     quotes: tuple[str, ...]
-    language: str  # "en" | "ur"
+    language: str  # the grammar that reads `text`: "en" | "ur"
+    written: Language = "en"  # how the person wrote: "en" | "ur" | "ur-Latn" (Roman Urdu)
+    roman: Romanized | None = None
+
+    def original(self, words: str | None) -> str | None:
+        """Words left by the grammar, spelled as typed (Roman Urdu was read in Urdu script)."""
+        return self.roman.original(words) if self.roman is not None else words
 
 
-def detect_language(text: str) -> str:
-    """The project's rule: any Arabic-script letter makes a message Urdu."""
-    return "ur" if _ARABIC_SCRIPT.search(text) else "en"
+def detect_language(text: str) -> Language:
+    """The project's rule: Arabic-script letters make a message Urdu ("ur"); Latin letters with
+    words only Urdu uses make it Roman Urdu ("ur-Latn"); anything else is English."""
+    if _ARABIC_SCRIPT.search(text):
+        return "ur"
+    return "ur-Latn" if is_roman_urdu(text) else "en"
 
 
 def normalize(text: str) -> Normalized:
@@ -78,7 +90,11 @@ def normalize(text: str) -> Normalized:
     if "'" in text:
         text = _SINGLE_QUOTED.sub(protect, text)
     text = _SPACES.sub(" ", text).strip()
-    return Normalized(text, tuple(quotes), detect_language(text))
+    written = detect_language(text)
+    if written == "ur-Latn":
+        roman = to_script(text)
+        return Normalized(roman.text, tuple(quotes), "ur", written, roman)
+    return Normalized(text, tuple(quotes), "ur" if written == "ur" else "en", written)
 
 
 def restore_quotes(text: str, quotes: tuple[str, ...]) -> str:

@@ -9,7 +9,6 @@ backends agree on every date.
 from __future__ import annotations
 
 import logging
-from datetime import date, time
 from typing import Any, Literal
 
 import httpx
@@ -26,26 +25,11 @@ from tenacity import (
     wait_exponential,
 )
 
+from .assemble import assemble
 from .errors import UnderstandingUnavailable
-from .normalize import detect_language
-from .phrases import (
-    resolve_priority,
-    resolve_query,
-    resolve_recurrence,
-    resolve_reminder,
-    resolve_when,
-)
 from .prompts import understanding_prompt
-from .references import clean_target
-from .types import (
-    Intent,
-    ParseContext,
-    RecurrenceSpec,
-    ReminderSpec,
-    TaskFields,
-    TaskRef,
-    Understanding,
-)
+from .spans import parts_from_spans
+from .types import ParseContext, Understanding
 
 log = logging.getLogger(__name__)
 
@@ -149,111 +133,4 @@ class OllamaUnderstander:
         raise UnderstandingUnavailable("no attempt was made", attempts=0)  # pragma: no cover
 
     async def understand(self, text: str, ctx: ParseContext) -> Understanding:
-        return resolve_spans(await self.label(text, ctx), text, ctx)
-
-
-def _joined(*phrases: str | None) -> str | None:
-    words = " ".join(p.strip() for p in phrases if p and p.strip())
-    return words or None
-
-
-def _tags(raw: list[str]) -> list[str]:
-    tags: list[str] = []
-    for tag in raw:
-        tag = tag.strip().lstrip("#").lower()
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tags
-
-
-def _target(spans: Spans, language: str) -> TaskRef | None:
-    if spans.all_tasks:
-        return TaskRef(all_tasks=True)
-    if spans.target_is_pronoun:
-        return TaskRef(pronoun=True)
-    if spans.target and (text := clean_target(spans.target, language)):
-        return TaskRef(text=text)
-    return None
-
-
-def resolve_spans(spans: Spans, text: str, ctx: ParseContext) -> Understanding:
-    """Turn labelled phrases into an Understanding with the deterministic resolvers."""
-    language = detect_language(text)
-    intent = Intent(spans.intent)
-    priority = resolve_priority(spans.priority_phrase) if spans.priority_phrase else None
-    tags = _tags(spans.tags)
-    base: dict[str, Any] = {"intent": intent, "confidence": spans.confidence, "language": language}
-    if intent in (Intent.HELP, Intent.UNKNOWN):
-        return Understanding(**base)
-    if intent is Intent.QUERY_TASKS:
-        query = resolve_query(
-            _joined(spans.date_phrase, spans.time_phrase) or "",
-            ctx,
-            tag=tags[0] if tags else None,
-            priority=priority,
-        )
-        updates = {"status": spans.query_status, "text": spans.query_text}
-        query = query.model_copy(update={k: v for k, v in updates.items() if v})
-        return Understanding(**base, query=query)
-
-    when_phrase = _joined(spans.date_phrase, spans.time_phrase)
-    due_date: date | None
-    due_time: time | None
-    due_date, due_time = resolve_when(when_phrase, ctx) if when_phrase else (None, None)
-    recurrence: RecurrenceSpec | None = None
-    if spans.recurrence_phrase:
-        recurrence = resolve_recurrence(spans.recurrence_phrase, ctx, when_phrase=when_phrase)
-        if recurrence is not None:
-            due_date = recurrence.dtstart.date()
-            due_time = recurrence.dtstart.time() if spans.time_phrase else None
-    reminder: ReminderSpec | None = None
-    if spans.reminder_phrase:
-        reminder = resolve_reminder(spans.reminder_phrase, ctx)
-
-    missing: list[str] = []
-    if intent is Intent.SET_REMINDER:
-        if reminder is None and when_phrase:
-            reminder = resolve_reminder(when_phrase, ctx)
-        target = _target(spans, language)
-        missing += ["target"] * (target is None) + ["when"] * (reminder is None)
-        return Understanding(
-            **base, target=target, reminder=reminder, recurrence=recurrence, missing=missing
-        )
-
-    title = (spans.new_title if intent is Intent.UPDATE_TASK else spans.title) or None
-    task = TaskFields(
-        title=title.strip() if title else None,
-        notes=spans.notes,
-        priority=priority,
-        tags=tags,
-        due_date=due_date,
-        due_time=due_time,
-    )
-    if intent is Intent.CREATE_TASK:
-        if spans.remind_at_due and reminder is None:
-            if due_date is not None:
-                reminder = ReminderSpec(offset_minutes=0)
-            else:
-                missing.append("when")
-        if not task.title:
-            missing.insert(0, "title")
-        return Understanding(
-            **base, task=task, reminder=reminder, recurrence=recurrence, missing=missing
-        )
-
-    target = _target(spans, language)
-    if target is None:
-        missing.append("target")
-    if intent is Intent.UPDATE_TASK:
-        changed = task.model_dump(exclude_defaults=True)
-        if not changed and recurrence is None and reminder is None:
-            missing.append("changes")
-        return Understanding(
-            **base,
-            task=task,
-            target=target,
-            reminder=reminder,
-            recurrence=recurrence,
-            missing=missing,
-        )
-    return Understanding(**base, target=target, missing=missing)
+        return assemble(parts_from_spans(await self.label(text, ctx), text, ctx))

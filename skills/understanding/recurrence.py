@@ -50,6 +50,7 @@ class RuleCore:
     until: date | None = None
     for_span: tuple[int, str] | None = None  # "for 8 weeks" → (8, "week")
     part: str | None = None  # "every evening": the part of day that sets the default hour
+    byhour: list[int] = field(default_factory=list)  # "twice a day": the hours of each day
     phrase: str = ""
 
     def body(self) -> str:
@@ -62,6 +63,8 @@ class RuleCore:
             parts.append(f"BYMONTHDAY={self.bymonthday}")
         if self.byday:
             parts.append("BYDAY=" + ",".join(self.byday))
+        if self.byhour:
+            parts.append("BYHOUR=" + ",".join(map(str, self.byhour)) + ";BYMINUTE=0")
         return ";".join(parts)
 
 
@@ -144,14 +147,40 @@ _EN_ADVERB = re.compile(
     re.I,
 )
 
+# "twice a day", "three times a day": spread over the waking day (CONVENTIONS.md)
+TIMES_A_DAY: dict[int, list[int]] = {2: [9, 21], 3: [9, 15, 21], 4: [9, 13, 17, 21]}
+_EN_TIMES_A_DAY = re.compile(
+    r"\b(?:(?P<twice>twice)|(?P<thrice>thrice)|(?P<n>two|three|four|[2-4])\s+times)\s+(?:a|per|each|every)\s+day\b",
+    re.I,
+)
+# "every weekday except friday", "every day but sunday"
+_EN_EXCEPT = re.compile(
+    rf"\s*,?\s*\b(?:except(?:\s+for)?|but\s+not|but|excluding|other\s+than|apart\s+from)\s+(?:on\s+)?"
+    rf"(?P<list>{_WD_LIST})",
+    re.I,
+)
+_EN_MONTH_END = re.compile(
+    r"\b(?:at\s+)?(?:the\s+)?end\s+of\s+(?:every|each)\s+month\b|\b(?:every|each)\s+month[\s-]*end\b"
+    r"|\b(?:every|each)\s+end\s+of\s+(?:the\s+)?month\b",
+    re.I,
+)
+
 # --- Urdu patterns ------------------------------------------------------------------------
 _HAR = r"(?<!\w)ہر\s+"
 _WD_UR = ur.alt(ur.WEEKDAYS)
 _ORD_UR = ur.alt(ur.ORDINALS)
 _MAH = r"(?:مہینے|مہینہ|ماہ)"
-_UR_SAT = re.compile(rf"{_HAR}ہفتے\s+کو(?!\w)")
+_UR_SAT = re.compile(rf"{_HAR}(?:ہفتے|ہفتہ)\s+(?:کو|کے\s+(?:دن|روز))(?!\w)")
+_UR_TIMES_A_DAY = re.compile(
+    r"(?<!\w)(?:(?:ہر\s+)?(?:دن|روز)\s+(?:میں\s+)?|روزانہ\s+)(?P<n>دو|تین|چار|[2-4])\s*(?:بار|دفعہ|مرتبہ)(?!\w)"
+)
+_UR_EXCEPT = re.compile(
+    rf"(?<!\w)(?P<list>(?:{_WD_UR}|ہفتے|ہفتہ)(?:\s*(?:اور|,)\s*(?:{_WD_UR}|ہفتے|ہفتہ))*)\s+(?:کے|کو)\s+"
+    r"(?:علاوہ|سوا|سواء|چھوڑ\s+کر)(?!\w)"
+)
 _UR_LAST_DAY = re.compile(
     rf"(?<!\w)(?:ہر\s+)?{_MAH}\s+(?:کی|کے)\s+آخری\s+(?:تاریخ|دن)(?:\s+کو)?(?!\w)"
+    rf"|{_HAR}{_MAH}\s+(?:کے|کی)\s+(?:آخر|اختتام)(?:\s+(?:میں|پر))?(?!\w)"
 )
 _UR_MONTHDAY = re.compile(
     rf"{_HAR}{_MAH}\s+(?:کی|کو)\s+(?:(?P<d>[0-3]?\d)(?:\s*تاریخ)?|(?P<o>{ur.alt(ur.DAY_ORDINALS)})\s+تاریخ)"
@@ -232,8 +261,21 @@ def _apply_on(core: RuleCore, m: re.Match[str]) -> bool:
     return True
 
 
+def _times_a_day(n: int | None, phrase: str) -> RuleCore | None:
+    hours = TIMES_A_DAY.get(n or 0)
+    return RuleCore("DAILY", byhour=list(hours), phrase=phrase) if hours else None
+
+
 def _core_en(doc: Doc) -> RuleCore | None:
     text = doc.text
+    if m := _EN_TIMES_A_DAY.search(text):
+        n = 2 if m["twice"] else 3 if m["thrice"] else en.number(m["n"])
+        if core := _times_a_day(n, m[0]):
+            doc.take_match(m)
+            return core
+    if m := _EN_MONTH_END.search(text):
+        doc.take_match(m)
+        return RuleCore("MONTHLY", bymonthday=-1, phrase=m[0])
     if m := _EN_NTH_WEEKDAY.search(text):
         ordinal = en.ORDINALS[(m["ord"] or m["ord2"]).lower()]
         code = DAY_CODES[_WEEKDAYS_EN[(m["wd"] or m["wd2"]).lower().rstrip(".")]]
@@ -290,6 +332,11 @@ def _core_en(doc: Doc) -> RuleCore | None:
 
 def _core_ur(doc: Doc) -> RuleCore | None:
     text = doc.text
+    if m := _UR_TIMES_A_DAY.search(text):
+        raw = m["n"]
+        if core := _times_a_day(int(raw) if raw.isdigit() else ur.NUMBER_WORDS.get(raw), m[0]):
+            doc.take_match(m)
+            return core
     if m := _UR_SAT.search(text):
         doc.take_match(m)
         return RuleCore("WEEKLY", byday=["SA"], phrase=m[0])
@@ -418,9 +465,32 @@ def _modifiers(core: RuleCore, doc: Doc, clock: Clock, language: str) -> None:
             doc.take_match(m)
 
 
+def _except(core: RuleCore, doc: Doc, language: str) -> None:
+    """ "every weekday except friday", "جمعہ کے علاوہ ہر روز": those days leave the rule."""
+    if (
+        core.freq not in ("DAILY", "WEEKLY")
+        or core.byhour
+        or (core.freq == "DAILY" and core.interval > 1)
+    ):
+        return
+    patterns = ((_UR_EXCEPT, _WEEKDAYS_UR), (_EN_EXCEPT, _WEEKDAYS_EN))
+    for pattern, table in patterns if language == "ur" else patterns[1:]:
+        if not (m := pattern.search(doc.text)):
+            continue
+        dropped = _weekday_codes(m["list"], table)
+        days = core.byday or (list(DAY_CODES) if core.freq == "DAILY" else [])
+        kept = [code for code in days if code not in dropped]
+        if dropped and kept and len(kept) < len(days):
+            core.freq, core.byday = "WEEKLY", kept
+            core.phrase += f" {m[0].strip()}"
+            doc.take_match(m)
+        return
+
+
 def take_recurrence(doc: Doc, clock: Clock, language: str) -> RuleCore | None:
     core = (_core_ur(doc) if language == "ur" else None) or _core_en(doc)
     if core is not None:
+        _except(core, doc, language)
         _modifiers(core, doc, clock, language)
     return core
 
@@ -435,7 +505,10 @@ def build_recurrence(core: RuleCore, when: When, clock: Clock) -> RecurrenceSpec
     at = when.time if when.time_said and when.time else time(9, 0)
     start_day = when.date if when.date_said else None
     body = core.body()
-    if core.freq == "HOURLY" and not when.time_said:
+    if core.byhour:
+        # "twice a day": the next of the day's hours, from the start of today (or the date said)
+        candidate = datetime.combine(start_day or clock.today, time(0))
+    elif core.freq == "HOURLY" and not when.time_said:
         # "the next whole hour" is strictly ahead, even when said on the hour
         candidate = now.replace(minute=0) + timedelta(hours=1)
         if start_day:

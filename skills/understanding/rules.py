@@ -10,24 +10,19 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from .assemble import Parts, assemble
 from .doc import Clock, Doc
 from .intent import IntentHit, match_intent
+from .lists import take_list
 from .normalize import Normalized, normalize, restore_quotes
 from .query import is_query_phrase, take_query
 from .recurrence import build_recurrence, take_recurrence
-from .references import is_pronoun, reference
+from .references import clean_target, is_pronoun, reference
 from .reminders import reminder_from, take_offset, take_reminder_moment
+from .shifts import take_shift
 from .titles import make_title
 from .tokens import take_notes, take_priority, take_tags
-from .types import (
-    Intent,
-    ParseContext,
-    RecurrenceSpec,
-    ReminderSpec,
-    TaskFields,
-    TaskRef,
-    Understanding,
-)
+from .types import Intent, ParseContext, QuerySpec, RecurrenceSpec, TaskRef, Understanding
 from .when import When, take_when
 
 SIGNAL_CONFIDENCE = 0.75  # no verb, but a date/time/priority/tag says "task"
@@ -90,35 +85,44 @@ class _Parse:
 
     def __init__(self, text: str, ctx: ParseContext) -> None:
         self.norm: Normalized = normalize(text)
-        self.lang = self.norm.language
+        self.lang = self.norm.language  # the grammar that reads the text
+        self.written = self.norm.written  # the language the reply is written in
         self.clock = Clock.of(ctx)
         self.doc = Doc(self.norm.text)
 
     def run(self) -> Understanding:
-        lang, doc, clock = self.lang, self.doc, self.clock
+        lang, doc, clock, written = self.lang, self.doc, self.clock, self.written
         if not _HAS_WORD.search(doc.text) or _SMALL_TALK.match(doc.text):
             return Understanding(
-                intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=lang
+                intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=written
             )
         notes = take_notes(doc)
+        listed = take_list(doc, lang)
         hit = match_intent(doc, lang, clock)
+        if hit is None and listed is not None and listed.command:
+            hit = IntentHit(Intent.CREATE_TASK)
         said = doc.text
         tags = take_tags(doc)
+        if listed is not None and listed.tag and listed.tag not in tags:
+            tags.insert(0, listed.tag)
         priority = take_priority(doc, lang)
 
         if hit is not None and hit.intent is Intent.HELP:
-            return Understanding(intent=Intent.HELP, confidence=hit.confidence, language=lang)
+            return Understanding(intent=Intent.HELP, confidence=hit.confidence, language=written)
         if hit is None:
             trial = Doc(doc.text)
             spec = take_query(trial, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            spec = self._typed(spec)
             if is_query_phrase(trial.text, said):
                 return Understanding(
-                    intent=Intent.QUERY_TASKS, confidence=0.8, language=lang, query=spec
+                    intent=Intent.QUERY_TASKS, confidence=0.8, language=written, query=spec
                 )
         if hit is not None and hit.intent is Intent.QUERY_TASKS:
-            spec = take_query(doc, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            spec = self._typed(
+                take_query(doc, clock, lang, tag=tags[0] if tags else None, priority=priority)
+            )
             return Understanding(
-                intent=Intent.QUERY_TASKS, confidence=hit.confidence, language=lang, query=spec
+                intent=Intent.QUERY_TASKS, confidence=hit.confidence, language=written, query=spec
             )
 
         renamed = None
@@ -129,6 +133,7 @@ class _Parse:
             # "from tuesday to friday": the new date wins
             doc.take(m.start(), doc.text.find(" to ", m.end()) + 1)
 
+        shift = take_shift(doc, lang) if is_update else None
         before = doc.text
         core = take_recurrence(doc, clock, lang)
         offset = take_offset(doc, lang)
@@ -147,93 +152,60 @@ class _Parse:
             title = make_title(rest, self.norm.quotes, lang)
             if not signal and not title:
                 return Understanding(
-                    intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=lang
+                    intent=Intent.UNKNOWN, confidence=UNKNOWN_CONFIDENCE, language=written
                 )
             hit = IntentHit(Intent.CREATE_TASK, SIGNAL_CONFIDENCE if signal else BARE_CONFIDENCE)
 
+        if hit.creates_when_dated and offset is None and (when.said or core is not None):
+            # "set a reminder for my meeting with john on friday": the reminder is a new task
+            title = clean_target(rest, lang)
+            hit = IntentHit(Intent.CREATE_TASK, hit.confidence, remind_to=True)
+            rest = title
         intent = hit.intent
-        missing: list[str] = []
+        parts = Parts(
+            intent, hit.confidence, written, notes=self.norm.original(notes), priority=priority,
+            tags=tags, due_date=due_date, due_time=due_time, shift_minutes=shift,
+            recurrence=recurrence,
+        )  # fmt: skip
         if intent is Intent.CREATE_TASK:
             title = make_title(rest, self.norm.quotes, lang)
             if title and lang == "ur" and _GENERIC_TITLE_UR.match(title):
                 title = None
+            if hit.title_prefix:
+                title = f"{hit.title_prefix} {title}" if title else hit.title_prefix
             if hit.remind_to and title and is_pronoun(title, lang):
                 # "اسے کل صبح 10 بجے یاد دلانا": remind about the task last talked about
-                intent = Intent.SET_REMINDER
+                intent = parts.intent = Intent.SET_REMINDER
                 hit = IntentHit(intent, hit.confidence, groups={"target": title})
-        if intent is Intent.CREATE_TASK:
-            reminder = reminder_from(remind_at, offset)
-            if hit.remind_to and reminder is None:
-                if when.said or recurrence is not None:
-                    reminder = ReminderSpec(offset_minutes=0)
-                else:
-                    missing.append("when")
-            if not title:
-                missing.insert(0, "title")
-            task = TaskFields(
-                title=title,
-                notes=notes,
-                priority=priority,
-                tags=tags,
-                due_date=due_date,
-                due_time=due_time,
-            )
-            return Understanding(
-                intent=intent, confidence=hit.confidence, language=lang, task=task,
-                reminder=reminder, recurrence=recurrence, missing=missing,
-            )  # fmt: skip
-
+            else:
+                parts.title = self.norm.original(title)
+                parts.reminder = reminder_from(remind_at, offset)
+                parts.remind_at_due = hit.remind_to
+                return assemble(parts)
         if intent is Intent.SET_REMINDER:
-            target = self._target(hit, rest)
-            reminder = reminder_from(when, offset)
-            if target is None:
-                missing.append("target")
-            if reminder is None:
-                missing.append("when")
-            return Understanding(
-                intent=intent, confidence=hit.confidence, language=lang, target=target,
-                reminder=reminder, recurrence=recurrence, missing=missing,
-            )  # fmt: skip
-
+            parts.target = self._target(hit, rest)
+            parts.reminder = reminder_from(when, offset)
+            parts.due_date = parts.due_time = None
+            return assemble(parts)
         if intent is Intent.UPDATE_TASK:
             noise = _UPDATE_NOISE_UR if lang == "ur" else _UPDATE_NOISE_EN
             rest = " ".join(noise.sub(" ", rest).split())
-            target = self._target(hit, rest)
-            task = TaskFields(
-                title=renamed,
-                notes=notes,
-                priority=priority,
-                tags=tags,
-                due_date=due_date,
-                due_time=due_time,
-            )
-            reminder = reminder_from(remind_at, offset)
-            if target is None:
-                missing.append("target")
-            if (
-                not task.model_dump(exclude_defaults=True)
-                and recurrence is None
-                and reminder is None
-            ):
-                missing.append("changes")
-            return Understanding(
-                intent=intent, confidence=hit.confidence, language=lang, task=task, target=target,
-                reminder=reminder, recurrence=recurrence, missing=missing,
-            )  # fmt: skip
+            parts.title = self.norm.original(renamed)
+            parts.reminder = reminder_from(remind_at, offset)
+        parts.target = self._target(hit, rest)
+        return assemble(parts)
 
-        # complete / reopen / delete: only the reference matters
-        target = self._target(hit, rest)
-        if target is None:
-            missing.append("target")
-        return Understanding(
-            intent=intent, confidence=hit.confidence, language=lang, target=target, missing=missing
-        )
+    def _typed(self, spec: QuerySpec) -> QuerySpec:
+        """The words to search for, spelled as the person typed them."""
+        if spec.text is None:
+            return spec
+        return spec.model_copy(update={"text": self.norm.original(spec.text)})
 
     def _target(self, hit: IntentHit, rest: str) -> TaskRef | None:
         words = hit.groups.get("target") or rest
         ref = reference(words, self.lang)
         if ref is not None and ref.text:
-            ref = TaskRef(text=restore_quotes(ref.text, self.norm.quotes))
+            ref = TaskRef(text=self.norm.original(restore_quotes(ref.text, self.norm.quotes)))
         return ref
 
 
@@ -249,23 +221,3 @@ class RulesUnderstander:
 
     def understand_sync(self, text: str, ctx: ParseContext) -> Understanding:
         return understand_sync(text, ctx)
-
-
-# --- per-skill entry points used by the skill subgraphs -----------------------------------
-
-
-def parse_task_fields(text: str, ctx: ParseContext) -> TaskFields:
-    return understand_sync(text, ctx).task
-
-
-def parse_reminder(text: str, ctx: ParseContext) -> ReminderSpec | None:
-    return understand_sync(text, ctx).reminder
-
-
-def parse_recurrence(text: str, ctx: ParseContext) -> RecurrenceSpec | None:
-    return understand_sync(text, ctx).recurrence
-
-
-def detect_intent(text: str, ctx: ParseContext) -> tuple[Intent, float]:
-    u = understand_sync(text, ctx)
-    return u.intent, u.confidence

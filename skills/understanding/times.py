@@ -159,8 +159,22 @@ def _hinted(word: str) -> tuple[str, int, str, int, int]:
     return word, hour, mer, 0, 0
 
 
+# "by EOD", "end of day tomorrow", "دن کے آخر تک": the end of the working day
+END_OF_DAY = time(17, 0)
+_EOD_EN = re.compile(
+    r"\b(?:(?:by|at|before|until|till)\s+)?(?:the\s+)?(?:eod|e\.o\.d\b\.?|cob|close\s+of\s+business"
+    r"|end\s+of\s+(?:the\s+)?(?:(?:work(?:ing)?|business)\s+)?day)\b",
+    re.I,
+)
+_EOD_UR = re.compile(r"(?<!\w)(?:آج\s+)?دن\s+(?:کے|کا)\s+(?:آخر|اختتام)(?:\s+(?:تک|میں|پر))?(?!\w)")
+
+
 def take_time(doc: Doc, language: str, part_hint: str | None = None) -> TimeHit | None:
     """`part_hint`: a part of day already read elsewhere ("every evening"), for am/pm."""
+    for eod in (_EOD_UR, _EOD_EN) if language == "ur" else (_EOD_EN,):
+        if m := eod.search(doc.text):
+            doc.take_match(m)
+            return TimeHit(END_OF_DAY, None)
     part = _take_part(doc, language) or (_hinted(part_hint) if part_hint else None)
     meridiem = None
     if part:

@@ -13,7 +13,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Language = Literal["en", "ur"]
+# "ur-Latn" is Urdu typed in Latin letters (Roman Urdu), as most people in Pakistan chat
+Language = Literal["en", "ur", "ur-Latn"]
 
 
 class Intent(StrEnum):
@@ -58,6 +59,11 @@ class TaskFields(_Spec):
     tags: list[str] = Field(default_factory=list, description="lower-case, without '#'")
     due_date: date | None = Field(default=None, description="local date")
     due_time: time | None = Field(default=None, description="local time; None = all day")
+    shift_minutes: int | None = Field(
+        default=None,
+        description="update only: move the current due moment by this much ('postpone it by 2 "
+        "days' = 2880; negative brings it forward)",
+    )
 
 
 class ReminderSpec(_Spec):

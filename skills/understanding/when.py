@@ -62,6 +62,10 @@ def _relative(doc: Doc, clock: Clock, language: str) -> When | None:
     doc.take_match(m)
     # elapsed time, not wall-clock: "in 2 hours" across a DST change is still 2 real hours
     moment = (clock.now.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(clock.now.tzinfo)
+    # due times are whole minutes: round *up*, so "in 1 minute" said at 10:00:44 is 10:02, never
+    # 10:01 (16 seconds away); a reminder must not fire before the time it was asked for
+    if moment.second or moment.microsecond:
+        moment += timedelta(minutes=1)
     at = moment.replace(second=0, microsecond=0, tzinfo=None)
     return When(at.date(), at.time(), None, True, True)
 

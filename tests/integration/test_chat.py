@@ -184,25 +184,6 @@ async def test_chat_cannot_reach_another_users_tasks_or_conversations(
     assert peek.status_code == 404
 
 
-async def test_the_stream_sends_each_step_then_the_result(alice: User) -> None:
-    async with alice.client.stream(
-        "POST",
-        "/v1/chat/stream",
-        json={"message": "add water the plants"},
-        headers=alice.headers,
-    ) as r:
-        assert r.headers["content-type"].startswith("text/event-stream")
-        body = (await r.aread()).decode()
-    events = [block.split("\n") for block in body.strip().split("\n\n")]
-    names = [e[0].removeprefix("event: ") for e in events]
-    nodes = [json.loads(e[1].removeprefix("data: "))["node"] for e in events[:-1]]
-    assert names[-1] == "result"
-    assert nodes[:3] == ["understand", "task_skill", "decide"]
-    assert nodes[-2:] == ["act", "audit"]
-    result = json.loads(events[-1][1].removeprefix("data: "))
-    assert result["actions"][0]["action"] == "created"
-
-
 async def test_bad_chat_input_is_a_clear_error(alice: User) -> None:
     empty = await alice.request("POST", "/v1/chat", json={"message": ""})
     assert empty.status_code == 422

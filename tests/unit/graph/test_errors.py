@@ -56,7 +56,7 @@ def test_a_title_too_long_is_coded_with_its_limit_and_worded_without_the_pydanti
         assert "title:" not in reply
 
 
-@pytest.mark.parametrize("lang", ["en", "ur"])
+@pytest.mark.parametrize("lang", ["en", "ur", "ur-Latn"])
 def test_every_error_code_is_worded_in_each_language(lang: str) -> None:
     codes = [k.removeprefix("error_") for k in TEXT["en"] if k.startswith("error_")]
     assert set(codes) >= {"not_found", "conflict", "invalid", "title_too_long", "invalid_rule"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from nlu_support import CTX, d, parse, t
 
-from skills.understanding import Intent, RulesUnderstander, TaskRef, detect_intent
+from skills.understanding import Intent, RulesUnderstander, TaskRef
 from skills.understanding.types import Understanding
 
 # (message, intent, target)
@@ -216,7 +216,8 @@ CONFIDENCE: list[tuple[str, Intent, float]] = [
 
 @pytest.mark.parametrize(("text", "intent", "confidence"), CONFIDENCE)
 def test_intent_confidence(text: str, intent: Intent, confidence: float) -> None:
-    assert detect_intent(text, CTX) == (intent, confidence)
+    u = parse(text)
+    assert (u.intent, u.confidence) == (intent, confidence)
 
 
 def test_bare_phrase_is_a_create_below_threshold() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from nlu_support import CTX, NEW_YORK, ctx_at, d, parse, t
+from nlu_support import NEW_YORK, ctx_at, d, parse, t
 
-from skills.understanding import Intent, QuerySpec, parse_task_fields, resolve_priority
+from skills.understanding import Intent, QuerySpec
 from skills.understanding.normalize import normalize
+from skills.understanding.phrases import resolve_priority
 
 # (message, priority, tags, title)
 TOKENS: list[tuple[str, int | None, list[str], str]] = [
@@ -37,7 +38,7 @@ TOKENS: list[tuple[str, int | None, list[str], str]] = [
 
 @pytest.mark.parametrize(("text", "priority", "tags", "title"), TOKENS)
 def test_priority_tags_title(text: str, priority: int | None, tags: list[str], title: str) -> None:
-    task = parse_task_fields(text, CTX)
+    task = parse(text).task
     assert (task.priority, task.tags, task.title) == (priority, tags, title)
 
 
@@ -192,4 +193,3 @@ def test_quotes_are_set_aside() -> None:
     norm = normalize('add "buy milk tomorrow" now')
     assert "tomorrow" not in norm.text
     assert norm.quotes == ("buy milk tomorrow",)
-
