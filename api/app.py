@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Gauge
 from api import problems
 from api.agent import build_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import audit, auth, chat, ops, tasks, web, ws
+from api.routes import audit, auth, calendar, chat, data, ops, tasks, web, ws
 from api.services import Services
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
@@ -42,8 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         services_ref["services"] = services
         if services.broker is not None:
-            ws.attach_live_updates(app, services.broker)
+            feed = ws.attach_live_updates(app, services.broker)
             await services.broker.start()
+            feed.pause()  # until a socket wants it
         try:
             async with open_agent(services, mcp) as chat_service:
                 app.state.chat = chat_service
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(tasks.router)
     app.include_router(audit.router)
+    app.include_router(calendar.router)
+    app.include_router(data.router)
     app.include_router(ws.router)
     app.include_router(chat.router)
     app.mount("/mcp", mcp.streamable_http_app())

@@ -72,10 +72,13 @@ class RequestContextMiddleware:
                 self.metrics.requests.labels(scope["method"], path, str(status_code)).inc()
                 self.metrics.latency.labels(scope["method"], path).observe(elapsed)
                 if log.isEnabledFor(logging.INFO):
+                    # A path whose parameter is a credential (a calendar feed's secret) is
+                    # logged as its template: logs are read more widely than the URL is shared.
+                    logged = path if "{secret}" in path else scope["path"]
                     log.info(
                         "%s %s %s",
                         scope["method"],
-                        scope["path"],
+                        logged,
                         status_code,
                         extra={"status": status_code, "ms": round(elapsed * 1000, 2)},
                     )

@@ -236,23 +236,11 @@ class TaskOut(BaseModel):
         if local is not None:
             due_local = local.date().isoformat() if task.all_day else local.isoformat()
         # The task is the domain's, validated on its way in: no second validation on the way out.
-        return cls.model_construct(
-            id=task.id,
-            title=task.title,
-            notes=task.notes,
-            status=task.status.value,
-            priority=task.priority,
-            tags=task.tags,
-            due=task.due,
-            due_local=due_local,
-            all_day=task.all_day,
-            reminders=task.reminders,
-            recurrence=task.recurrence,
-            created_at=task.created_at,
-            updated_at=task.updated_at,
-            completed_at=task.completed_at,
-            version=task.version,
-        )
+        fields = {name: getattr(task, name) for name in _FROM_TASK}
+        return cls.model_construct(**fields, due_local=due_local)
+
+
+_FROM_TASK = tuple(name for name in TaskOut.model_fields if name != "due_local")
 
 
 class TaskPageOut(BaseModel):

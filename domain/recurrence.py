@@ -59,7 +59,7 @@ class _GuardedRule(du.rrule):
     _budget: int = sys.maxsize  # unlimited until _guarded() sets it (dateutil reads it in __init__)
     _idle: int = 0
 
-    @property  # type: ignore[override]
+    @property
     def _byeaster(self) -> Any:
         self._idle += 1
         if self._idle > self._budget:

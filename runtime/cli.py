@@ -20,6 +20,21 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(dlq_app, name="dlq")
 
 
+@app.callback()
+def _check_settings() -> None:
+    """Read the configuration once before any command: a bad value (PORT=abc) is one clear
+    sentence per variable and exit code 2, not a traceback."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "_".join(str(p) for p in error["loc"]).upper() or "settings"
+            typer.echo(f"todo-agent: {name}={error.get('input')!r}: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _logging(component: str) -> None:
     settings = get_settings()
     setup_logging(component, level=settings.log_level, as_json=settings.log_json)
@@ -27,13 +42,33 @@ def _logging(component: str) -> None:
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(help="API port")] = 8000,
-    host: Annotated[str, typer.Option(help="API bind address")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="API port (default: PORT or 8000)")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="API bind address (default: HOST or 127.0.0.1)")
+    ] = None,
 ) -> None:
     """Start everything (embedded Postgres and broker unless configured); Ctrl-C stops all."""
     from runtime.supervisor import run_all
 
-    raise typer.Exit(run_all(host=host, port=port))
+    settings = get_settings()
+    raise typer.Exit(run_all(host=host or settings.host, port=port or settings.port))
+
+
+@app.command()
+def mail(
+    last: Annotated[int, typer.Option(help="show the newest N messages (0: all)")] = 10,
+) -> None:
+    """Show the e-mail `up` kept in its local mail sink (used while SMTP_HOST is unset)."""
+    from runtime.mail_sink import maildir_path, read_mail
+
+    settings = get_settings()
+    mails = list(read_mail(settings.data_dir))
+    if not mails:
+        typer.echo(f"no mail in {maildir_path(settings.data_dir)}")
+        return
+    for m in mails[-last:] if last > 0 else mails:
+        typer.echo(f"{m.received:%Y-%m-%d %H:%M:%S} UTC  to {m.to}\n  {m.subject}")
+        typer.echo("".join(f"  | {line}\n" for line in m.body.splitlines()), nl=False)
 
 
 @app.command()
@@ -56,6 +91,38 @@ def api(
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def chat(
+    url: Annotated[
+        str | None, typer.Option(help="the API (default: a running `up`'s, else PUBLIC_URL)")
+    ] = None,
+    email: Annotated[str | None, typer.Option(help="log in as (asked when needed)")] = None,
+    new: Annotated[bool, typer.Option("--new", help="start a new conversation")] = False,
+    register: Annotated[
+        bool,
+        typer.Option("--register", help="create the account first (this machine's time zone)"),
+    ] = False,
+) -> None:
+    """Chat with the assistant in this terminal (log in once; the conversation is kept).
+
+    The password is asked for, or read from TODO_AGENT_PASSWORD; lines piped to stdin are sent
+    one by one, each reply printed on its own."""
+    from runtime.chat_cli import run
+    from runtime.endpoints import api_url
+
+    settings = get_settings()
+    raise typer.Exit(
+        run(
+            url or api_url(settings),
+            settings.data_dir,
+            email=email,
+            password=os.environ.get("TODO_AGENT_PASSWORD"),
+            new=new,
+            register=register,
+        )
     )
 
 

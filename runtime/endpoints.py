@@ -24,13 +24,17 @@ class NoEndpoint(RuntimeError):
     """Nothing is configured and nothing is running that could serve the command."""
 
 
-def publish(data_dir: Path, *, database_url: str, kafka_bootstrap_servers: str) -> None:
+def publish(
+    data_dir: Path, *, database_url: str, kafka_bootstrap_servers: str, api_url: str | None = None
+) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     record = {
         "pid": os.getpid(),
         "database_url": database_url,
         "kafka_bootstrap_servers": kafka_bootstrap_servers,
     }
+    if api_url:
+        record["api_url"] = api_url
     tmp = data_dir / f".{_FILE}.tmp"
     tmp.write_text(json.dumps(record))
     tmp.replace(data_dir / _FILE)  # atomic: a reader never sees half a file
@@ -68,6 +72,14 @@ def database_url(settings: Settings) -> Iterator[str]:
         yield url
     finally:
         server.stop()
+
+
+def api_url(settings: Settings) -> str:
+    """The API a client command talks to: a running `up`'s on this data directory, else
+    PUBLIC_URL."""
+    if (found := running(settings.data_dir)) and found.get("api_url"):
+        return found["api_url"]
+    return settings.public_url
 
 
 def kafka_bootstrap_servers(settings: Settings) -> str:

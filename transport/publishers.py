@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -31,7 +30,8 @@ CLOUDEVENTS_JSON = "application/cloudevents+json"
 class OutboundMessage:
     topic: str
     key: str
-    event: dict[str, Any]
+    body: bytes  # the CloudEvent as JSON, as the outbox keeps it: sent on without a re-encode
+    type: str  # the event's type, for what an error says
 
 
 class PublishError(Exception):
@@ -93,7 +93,7 @@ class KafkaPublisher:
             # and waiting for each ack in turn would cap the relay at one round trip per event.
             futures = [
                 await self.broker.publish(
-                    json.dumps(m.event).encode(),
+                    m.body,
                     m.topic,
                     key=m.key.encode(),
                     headers={"content-type": CLOUDEVENTS_JSON},
@@ -135,12 +135,12 @@ class DaprPublisher:
         response = await self.client.post(
             f"/v1.0/publish/{self.pubsub}/{m.topic}",
             params={"metadata.partitionKey": m.key},
-            content=json.dumps(m.event).encode(),
+            content=m.body,
             headers={"content-type": CLOUDEVENTS_JSON},
         )
         if response.status_code != 204:
             raise PublishError(
-                f"Dapr refused {m.event.get('type')} to {m.topic}:"
+                f"Dapr refused {m.type} to {m.topic}:"
                 f" {response.status_code} {response.text[:200]}"
             )
 

@@ -132,16 +132,19 @@ class OutboxRelay:
         """Publish everything unpublished, oldest first. Returns how many were sent."""
         sent = 0
         while True:
+            # As text: the relay forwards events, it has no use for them decoded.
             rows = await self.pool.fetch(
-                "SELECT id, topic, key, event, created_at FROM app.outbox"
-                " WHERE published_at IS NULL ORDER BY id LIMIT $1",
+                "SELECT id, topic, key, event::text AS body, event->>'type' AS type, created_at"
+                " FROM app.outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
                 self.batch_size,
             )
-            self.metrics.backlog.set(await self.backlog() if rows else 0)
+            # A short batch is the whole backlog; only a full one needs counting.
+            full = len(rows) == self.batch_size
+            self.metrics.backlog.set(await self.backlog() if full else len(rows))
             if not rows:
                 return sent
             await self.publisher.publish_batch(
-                [OutboundMessage(r["topic"], r["key"], r["event"]) for r in rows]
+                [OutboundMessage(r["topic"], r["key"], r["body"].encode(), r["type"]) for r in rows]
             )
             await self.pool.execute(
                 "UPDATE app.outbox SET published_at = clock_timestamp()"

@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from api.deps import CurrentUser, ServicesDep
 from api.schemas import to_utc
 from domain.models import Text
-from domain.store.audit import AuditLog, AuditQuery
+from domain.store.audit import AuditLog, AuditPage, AuditQuery
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-class AuditEntryOut(BaseModel):
-    seq: int
-    event_id: str
-    topic: str
-    type: str
-    task_id: uuid.UUID | None
-    time: datetime
-    recorded_at: datetime
-    hash: str
-    prev_hash: str
-    event: dict[str, Any]
-
-
-class AuditPageOut(BaseModel):
-    items: list[AuditEntryOut]
-    next_cursor: str | None
-
-
-@router.get("", response_model=AuditPageOut)
+@router.get("", response_model=AuditPage)
 async def list_audit(
     user: CurrentUser,
     services: ServicesDep,
@@ -49,7 +29,7 @@ async def list_audit(
     order: Annotated[Literal["desc", "asc"], Query(description="by log position")] = "desc",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> AuditPageOut:
+) -> AuditPage:
     query = AuditQuery(
         task_id=task_id,
         types=list(type_ or []),
@@ -57,8 +37,4 @@ async def list_audit(
         until=to_utc(until, user.timezone, ("query", "until")) if until is not None else None,
         order=order,
     )
-    page = await AuditLog(services.pool).page(user.id, query, limit=limit, cursor=cursor)
-    return AuditPageOut(
-        items=[AuditEntryOut.model_validate(asdict(e)) for e in page.items],
-        next_cursor=page.next_cursor,
-    )
+    return await AuditLog(services.pool).page(user.id, query, limit=limit, cursor=cursor)

@@ -27,6 +27,7 @@ from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
 from api.security import InvalidToken
+from api.services import Services
 from domain.events import Topic
 from domain.store import NotFound, Outbox
 
@@ -119,6 +120,9 @@ class LiveHub:
             feed.sockets.discard(key)
             del self._sockets[key]
 
+    def sockets_open(self) -> int:
+        return len(self._sockets)
+
     def connected(self, user_id: str) -> int:
         feed = self._feeds.get(user_id)
         return len(feed.sockets) if feed else 0
@@ -132,8 +136,63 @@ async def _texts(msg: StreamMessage[Any]) -> list[str]:
     return [body.decode() for body in bodies]
 
 
-def attach_live_updates(app: FastAPI, broker: KafkaBroker) -> LiveHub:
-    """Subscribe this API process to task-updates (before the broker starts).
+class LiveFeed:
+    """This process's reading of task-updates, paused while it has no socket to feed.
+
+    Every replica would otherwise fetch and parse every change of every user all the time (and
+    the embedded broker answers each short poll): measured as a tenth of an API worker's CPU per
+    task creation with nobody watching. A socket resumes the feed before it is accepted, at the
+    topic's end, so it gets every event committed after it connected; what came before is the
+    replay buffer's or the outbox's, as for a reconnect. The feed pauses `idle_pause_s` after the
+    last socket leaves, so a page reload does not pause and resume it.
+    """
+
+    def __init__(self, hub: LiveHub, *, idle_pause_s: float = 30.0) -> None:
+        self.hub = hub
+        self.idle_pause_s = idle_pause_s
+        self.subscriber: Any = None  # FastStream's Kafka batch subscriber (set by attach)
+        self.paused = False
+        self._lock = asyncio.Lock()
+        self._pause_later: asyncio.TimerHandle | None = None
+
+    def _partitions(self) -> list[Any]:
+        consumer = self.subscriber.consumer if self.subscriber is not None else None
+        return list(consumer.assignment()) if consumer is not None else []
+
+    def pause(self) -> None:
+        """Stop fetching (the consumer stays connected and keeps its assignment)."""
+        self._pause_later = None
+        if self.hub.sockets_open() or not (partitions := self._partitions()):
+            return
+        self.subscriber.consumer.pause(*partitions)
+        self.paused = True
+
+    async def wanted(self) -> None:
+        """A socket is about to open: read from now on (resume at the end of every partition)."""
+        if self._pause_later is not None:
+            self._pause_later.cancel()
+            self._pause_later = None
+        async with self._lock:
+            if not self.paused:
+                return
+            consumer = self.subscriber.consumer
+            partitions = self._partitions()
+            await consumer.seek_to_end(*partitions)
+            for tp in partitions:  # fix each position now, before the socket is accepted
+                await consumer.position(tp)
+            consumer.resume(*partitions)
+            self.paused = False
+
+    def unwanted(self) -> None:
+        """A socket closed: pause after a while if it was the last one."""
+        if self.hub.sockets_open() or self._pause_later is not None:
+            return
+        self._pause_later = asyncio.get_running_loop().call_later(self.idle_pause_s, self.pause)
+
+
+def attach_live_updates(app: FastAPI, broker: KafkaBroker) -> LiveFeed:
+    """Subscribe this API process to task-updates (before the broker starts; `pause()` it once
+    the broker has started).
 
     No consumer group: every API replica must see every event, and a live feed starts at the
     latest offset; missed history is the outbox's (see the module docstring). Every replica reads
@@ -141,20 +200,10 @@ def attach_live_updates(app: FastAPI, broker: KafkaBroker) -> LiveHub:
     batch, and no model validation of events it only forwards.
     """
     hub = LiveHub()
+    feed = LiveFeed(hub)
     app.state.live_hub = hub
+    app.state.live_feed = feed
 
-    # Short waits: the broker answers an idle fetch only after `fetch_max_wait_ms`, and an empty
-    # batch makes FastStream sleep `batch_timeout_ms` before it asks again; every millisecond of
-    # either is latency a user sees (200 ms by default: measured as commit-to-socket p95).
-    @broker.subscriber(
-        Topic.TASK_UPDATES.value,
-        auto_offset_reset="latest",
-        decoder=_texts,
-        fetch_max_wait_ms=20,
-        batch=True,
-        batch_timeout_ms=10,
-        max_records=1000,
-    )
     async def fan_out(texts: list[str]) -> None:
         for text in texts:
             try:
@@ -163,7 +212,20 @@ def attach_live_updates(app: FastAPI, broker: KafkaBroker) -> LiveHub:
             except (ValueError, KeyError, TypeError):
                 log.warning("task-updates: not a CloudEvent, not forwarded: %.200s", text)
 
-    return hub
+    # Short waits: the broker answers an idle fetch only after `fetch_max_wait_ms`, and an empty
+    # batch makes FastStream sleep `batch_timeout_ms` before it asks again; every millisecond of
+    # either is latency a user sees (200 ms by default: measured as commit-to-socket p95).
+    feed.subscriber = broker.subscriber(
+        Topic.TASK_UPDATES.value,
+        auto_offset_reset="latest",
+        decoder=_texts,
+        fetch_max_wait_ms=20,
+        batch=True,
+        batch_timeout_ms=10,
+        max_records=1000,
+    )
+    feed.subscriber(fan_out)
+    return feed
 
 
 def _credentials(websocket: WebSocket, token: str | None) -> tuple[str | None, str | None]:
@@ -196,12 +258,29 @@ async def live(
         # Closing before accepting answers the handshake with 403: no socket for strangers.
         await websocket.close(code=POLICY_VIOLATION)
         return
+    feed: LiveFeed | None = getattr(websocket.app.state, "live_feed", None)
+    if feed is not None:
+        await feed.wanted()
     await websocket.accept(subprotocol=subprotocol)
     if hub is None:
         await websocket.send_json({"type": "unavailable", "detail": "no broker configured"})
         await websocket.close()
         return
     resume_from = last_event_id or websocket.headers.get("last-event-id")
+    try:
+        await _serve(websocket, services, hub, user_id, resume_from)
+    finally:
+        if feed is not None:
+            feed.unwanted()
+
+
+async def _serve(
+    websocket: WebSocket,
+    services: Services,
+    hub: LiveHub,
+    user_id: uuid.UUID,
+    resume_from: str | None,
+) -> None:
     with hub.subscribe(str(user_id), resume_from) as sub:
         # Subscribed first, then read the history: whatever lands in between is in the queue,
         # and the pump skips what the history already sent.

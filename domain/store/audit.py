@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from domain.store import cursor as cursor_codec
 from domain.store.db import Db
 
 _MAX_SEQ = 2**63 - 1  # audit.log.seq is a bigint; a larger number is no position in the log
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
+class AuditEntry(BaseModel):
     seq: int
     event_id: str
     topic: str
@@ -37,8 +38,7 @@ class AuditQuery:
     order: Literal["desc", "asc"] = "desc"  # by log position
 
 
-@dataclass(frozen=True, slots=True)
-class AuditPage:
+class AuditPage(BaseModel):
     items: list[AuditEntry]
     next_cursor: str | None
 
@@ -89,7 +89,8 @@ class AuditLog:
             for r in rows[:limit]
         ]
         more = len(rows) > limit
-        return AuditPage(items, cursor_codec.encode("audit", str(items[-1].seq)) if more else None)
+        next_cursor = cursor_codec.encode("audit", str(items[-1].seq)) if more else None
+        return AuditPage(items=items, next_cursor=next_cursor)
 
 
 def _decode(cursor: str) -> int:

@@ -41,6 +41,8 @@ CRD_SCHEMAS: dict[tuple[str, str], str] = {
     ("dapr.io/v1alpha1", "Configuration"): "dapr-configuration.json",
     ("dapr.io/v1alpha1", "Resiliency"): "dapr-resiliency.json",
     ("monitoring.coreos.com/v1", "ServiceMonitor"): "servicemonitor.json",
+    ("keda.sh/v1alpha1", "ScaledObject"): "keda-scaledobject.json",
+    ("keda.sh/v1alpha1", "TriggerAuthentication"): "keda-triggerauthentication.json",
 }
 DAPR_KINDS = ("Component", "Configuration", "Resiliency")
 

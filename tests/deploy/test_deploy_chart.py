@@ -316,17 +316,21 @@ def test_production_autoscales_within_partitions() -> None:
         o["spec"]["scaleTargetRef"]["name"]: o
         for o in objects("production", "HorizontalPodAutoscaler")
     }
-    assert {"todo-agent-api", "todo-agent-notification"} <= set(hpas)
+    assert set(hpas) == {"todo-agent-api"}  # notification scales on lag (KEDA), not on CPU
+    scaled = {o["spec"]["scaleTargetRef"]["name"]: o for o in objects("production", "ScaledObject")}
+    assert set(scaled) == {"todo-agent-notification"}
     partitions = load_values("production")["kafka"]["partitions"]
-    assert hpas["todo-agent-notification"]["spec"]["maxReplicas"] <= partitions
-    api = next(d for d in _app_deployments("production") if _component(d) == "api")
-    assert "replicas" not in api["spec"], "the HPA owns the replica count"
+    assert scaled["todo-agent-notification"]["spec"]["maxReplicaCount"] <= partitions
+    for d in _app_deployments("production"):
+        if _component(d) in {"api", "notification"}:
+            assert "replicas" not in d["spec"], "the autoscaler owns the replica count"
     monitors = objects("production", "ServiceMonitor")
     assert {
         m["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] for m in monitors
     } == set(COMPONENTS)
     assert not objects("default", "ServiceMonitor"), "optional: off by default"
     assert not objects("default", "HorizontalPodAutoscaler"), "optional: off by default"
+    assert not objects("default", "ScaledObject"), "optional: off by default (needs KEDA)"
 
 
 def test_production_egress_is_restricted() -> None:

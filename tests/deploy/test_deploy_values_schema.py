@@ -68,9 +68,20 @@ def test_chart_guards_beyond_the_schema() -> None:
     values = _with("default", "components.notification.replicas", 7)
     with pytest.raises(helm.HelmRenderError, match=r"exceed kafka\.partitions"):
         render_raw(values)
-    values = _with("production", "components.notification.autoscaling.maxReplicas", 13)
+    values = _with("production", "components.notification.lagScaling.maxReplicas", 13)
     with pytest.raises(helm.HelmRenderError, match=r"exceed kafka\.partitions"):
         render_raw(values)
+    values = _with("production", "components.api.autoscaling.maxReplicas", 13)
+    render_raw(values)  # the API is no consumer: not bound by partitions
+    # KEDA makes its own HPA: a CPU HPA beside it would fight it.
+    values = _with("production", "components.notification.autoscaling.enabled", True)
+    with pytest.raises(helm.HelmRenderError, match="choose one"):
+        render_raw(values)
+    # A catch-all ingress path would publish /metrics.
+    for path, internal in (("/", "/metrics"), ("/met", "/metrics"), ("/ready/x", "/ready")):
+        values = _with("production", "ingress.paths", ["/v1", path])
+        with pytest.raises(helm.HelmRenderError, match=f"would expose {internal}"):
+            render_raw(values)
     # No JWT secret and no JWKS: refused.
     values = _with("default", "secrets.jwt.existingSecret", "")
     with pytest.raises(helm.HelmRenderError, match="jwksUrl"):

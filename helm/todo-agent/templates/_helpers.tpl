@@ -115,46 +115,76 @@ tolerations:
 
 {{/* Environment ---------------------------------------------------------------------------- */}}
 
-{{/* Secret-backed env vars: only references, never values. */}}
+{{/* The database credential of one component: its own Secret when given (least privilege:
+one database role per component, granted only its schemas), else secrets.database.
+Call with (dict "root" $ "c" $component); gives a dict with existingSecret and key. */}}
+{{- define "todo-agent.databaseRef" -}}
+{{- $own := (.c.databaseSecret | default dict) }}
+{{- $default := .root.Values.secrets.database }}
+{{- $name := $own.existingSecret | default $default.existingSecret }}
+{{- $key := $own.key | default $default.key }}
+{{- toJson (dict "existingSecret" (required "secrets.database.existingSecret is required" $name) "key" $key) }}
+{{- end }}
+
+{{/* The credential of `todo-agent migrate` (DDL rights): secrets.migrations, else
+secrets.database. Gives a dict with existingSecret and key. */}}
+{{- define "todo-agent.migrationsRef" -}}
+{{- $m := .Values.secrets.migrations | default dict }}
+{{- $default := .Values.secrets.database }}
+{{- $name := $m.existingSecret | default $default.existingSecret }}
+{{- $key := $m.key | default $default.key }}
+{{- toJson (dict "existingSecret" (required "secrets.database.existingSecret is required" $name) "key" $key) }}
+{{- end }}
+
+{{/* Secret-backed env vars of one component: only references, never values, and only the
+secrets that component uses (least privilege): the JWT secret to the API that verifies tokens,
+SMTP credentials to the notification consumer that sends mail, the Dapr API token to the
+components that publish through their sidecar. Call with (dict "root" $ "name" "api" "c" $c). */}}
 {{- define "todo-agent.secretEnv" -}}
+{{- $v := .root.Values }}
+{{- $db := include "todo-agent.databaseRef" . | fromJson }}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:
-      name: {{ required "secrets.database.existingSecret is required" .Values.secrets.database.existingSecret }}
-      key: {{ .Values.secrets.database.key }}
-{{- if .Values.secrets.jwt.existingSecret }}
+      name: {{ $db.existingSecret }}
+      key: {{ $db.key }}
+{{- if eq .name "api" }}
+{{- if $v.secrets.jwt.existingSecret }}
 - name: JWT_SECRET
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.secrets.jwt.existingSecret }}
-      key: {{ .Values.secrets.jwt.key }}
+      name: {{ $v.secrets.jwt.existingSecret }}
+      key: {{ $v.secrets.jwt.key }}
 {{- /* The secret before a rotation, verify-only during the overlap (runbook §3). */}}
 - name: JWT_SECRET_PREVIOUS
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.secrets.jwt.existingSecret }}
-      key: {{ .Values.secrets.jwt.key }}_PREVIOUS
+      name: {{ $v.secrets.jwt.existingSecret }}
+      key: {{ $v.secrets.jwt.key }}_PREVIOUS
       optional: true
-{{- else if not .Values.config.jwt.jwksUrl }}
+{{- else if not $v.config.jwt.jwksUrl }}
 {{- fail "set secrets.jwt.existingSecret (HS256) or config.jwt.jwksUrl (RS256/ES256)" }}
 {{- end }}
-{{- with .Values.secrets.smtp.existingSecret }}
+{{- end }}
+{{- if eq .name "notification" }}
+{{- with $v.secrets.smtp.existingSecret }}
 - name: SMTP_USERNAME
   valueFrom:
     secretKeyRef:
       name: {{ . }}
-      key: {{ $.Values.secrets.smtp.usernameKey }}
+      key: {{ $v.secrets.smtp.usernameKey }}
 - name: SMTP_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ . }}
-      key: {{ $.Values.secrets.smtp.passwordKey }}
+      key: {{ $v.secrets.smtp.passwordKey }}
 {{- end }}
-{{- if and .Values.dapr.enabled .Values.dapr.apiTokenSecret }}
+{{- end }}
+{{- if and $v.dapr.enabled $v.dapr.apiTokenSecret (has .name $v.dapr.pubsub.publishers) }}
 - name: DAPR_API_TOKEN
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.dapr.apiTokenSecret }}
+      name: {{ $v.dapr.apiTokenSecret }}
       key: token
 {{- end }}
 {{- end }}
@@ -258,10 +288,16 @@ failureThreshold: {{ .failureThreshold | default 3 }}
 {{- end }}
 {{- end }}
 
-{{/* Names of every Secret the release references, as a YAML list (unique, sorted). */}}
+{{/* Names of the Secrets Dapr itself reads through the secret store (its components'
+secretKeyRefs), as a YAML list (unique, sorted). The pods' env secrets are resolved by the
+kubelet and need no API access: the JWT and SMTP secrets are not readable through Dapr. */}}
 {{- define "todo-agent.secretNames" -}}
 {{- $v := .Values }}
-{{- $names := list $v.secrets.database.existingSecret $v.secrets.jwt.existingSecret $v.secrets.smtp.existingSecret $v.kafka.auth.existingSecret $v.dapr.statestore.existingSecret $v.dapr.apiTokenSecret }}
+{{- $names := list $v.kafka.auth.existingSecret $v.dapr.apiTokenSecret }}
+{{- if $v.dapr.statestore.enabled }}
+{{- $api := include "todo-agent.databaseRef" (dict "root" . "c" $v.components.api) | fromJson }}
+{{- $names = append $names ($v.dapr.statestore.existingSecret | default $api.existingSecret) }}
+{{- end }}
 {{- range $names | compact | uniq | sortAlpha }}
 - {{ . }}
 {{- end }}
