@@ -39,7 +39,7 @@ class AuditApp:
             **rt.subscriber_options(),
         )
         async def record(message: KafkaMessage) -> None:
-            records: tuple[ConsumerRecord[bytes, bytes], ...] = message.raw_message  # type: ignore[assignment]
+            records: tuple[ConsumerRecord[bytes, bytes], ...] = message.raw_message
             events: list[tuple[str, CloudEvent]] = []
             for rec in records:
                 try:

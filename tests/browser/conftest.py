@@ -20,6 +20,7 @@ from playwright.async_api import (
     Locator,
     Page,
     async_playwright,
+    expect,
 )
 
 from transport.relay import OutboxRelay
@@ -37,7 +38,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     if not HAVE_CHROMIUM:
-        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (./run test does)")
+        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run does as root)")
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
@@ -82,11 +83,16 @@ class Tab:
         await self.page.locator('#live-state[data-state="live"]').wait_for()
 
     async def say(self, message: str) -> None:
-        """Send a chat message and wait for the turn to end (the input is enabled again)."""
+        """Send a chat message once the last turn is over, and wait for this one to end."""
         page = self.page
+        await expect(page.locator("#chat-form button[type=submit]")).to_be_enabled()
+        before = await page.locator("#messages > li").count()
         await page.locator("#chat-input").fill(message)
         await page.locator("#chat-input").press("Enter")
-        await page.locator("#messages .msg.assistant:last-child:not([aria-busy])").wait_for()
+        # Its two bubbles (the message, the reply), the reply no longer busy.
+        reply = page.locator(f"#messages > li:nth-child({before + 2})")
+        await expect(reply).to_have_class(re.compile(r"\bassistant\b"))
+        await expect(reply).not_to_have_attribute("aria-busy", "true")
 
     def task(self, title: str, group: str | None = None) -> Locator:
         scope = f'[data-group="{group}"] ' if group else ""
