@@ -40,7 +40,7 @@ from skills.understanding import Intent, ReminderSpec, TaskFields, TaskRef, Unde
 
 Proposal = TaskSkillResult | ReminderSkillResult | RecurringSkillResult
 Status = Literal["open", "done", "all"]
-_SINGLE_OPS = {
+_SINGLE_OPS: dict[Intent, Literal["update", "complete", "reopen", "delete", "set_reminder"]] = {
     Intent.UPDATE_TASK: "update", Intent.COMPLETE_TASK: "complete",
     Intent.REOPEN_TASK: "reopen", Intent.DELETE_TASK: "delete",
     Intent.SET_REMINDER: "set_reminder",
@@ -237,7 +237,8 @@ def single_plan(u: Understanding, proposal: Proposal | None, task: TaskSnapshot)
         if isinstance(proposal, ReminderSkillResult):
             at, offset = proposal.at, proposal.offset_minutes
         return UpdateTask(task=task, fields=u.task, rrule=rrule, remind_at=at, remind_offset=offset)
-    return ChangeStatus(kind=op, task=task)  # type: ignore[arg-type]
+    assert op in ("complete", "reopen", "delete")
+    return ChangeStatus(kind=op, task=task)
 
 
 # -- the user's answer to a question ----------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import START, StateGraph
 
 from graph.context import Context
 from graph.deps import studio_deps
@@ -40,7 +40,7 @@ def route_decision(state: State) -> Literal["act", "audit"]:
 
 
 def route_after_audit(state: State) -> Literal["clarify", "__end__"]:
-    return "clarify" if state.get("question") else END
+    return "clarify" if state.get("question") else "__end__"
 
 
 def route_answer(
@@ -57,7 +57,7 @@ def route_answer(
     return "clarify" if is_question(decision) else "audit"
 
 
-def make_builder(deps: DepsProvider) -> StateGraph:
+def make_builder(deps: DepsProvider) -> StateGraph[State, Context, InputState, OutputState]:
     o = Orchestrator(deps)
     b = StateGraph(State, input_schema=InputState, output_schema=OutputState,
                    context_schema=Context)  # fmt: skip

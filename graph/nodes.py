@@ -30,6 +30,7 @@ from graph.policy import Policy
 from graph.references import clean
 from graph.replies import error, question_options, question_text, say
 from graph.state import PER_TURN_RESET, State
+from skills.audit.graph import AuditSkillState
 from skills.audit.graph import decide as audit_decision
 from skills.recurring.graph import RecurringSkillResult
 from skills.recurring.graph import shape as recurring_shape
@@ -49,8 +50,9 @@ _DECISION_NAMESPACE = uuid.UUID("5b0e7c55-4f0a-4d36-9a49-0f6f3c1d2a77")
 # it: measured in bench/bench_chat.py, a nested run costs ~100x the step it wraps. The subgraphs
 # are what Studio and the evals run; the code and the contract are the same.
 SKILLS = {"task": task_shape, "reminder": reminder_shape, "recurring": recurring_shape}
-_PROPOSALS = {"task": TaskSkillResult, "reminder": ReminderSkillResult,
-              "recurring": RecurringSkillResult}  # fmt: skip
+_PROPOSALS: dict[str, type[TaskSkillResult | ReminderSkillResult | RecurringSkillResult]] = {
+    "task": TaskSkillResult, "reminder": ReminderSkillResult, "recurring": RecurringSkillResult,
+}  # fmt: skip
 
 
 class Tools(Protocol):
@@ -163,10 +165,13 @@ class Orchestrator:
     async def run_skill(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         """The turn's skill subgraph: its typed proposal is what decide and act use."""
         ctx = runtime.context
-        out = SKILLS[state["skill"]](  # type: ignore[index]
+        skill, understanding = state["skill"], state["understanding"]
+        assert skill in SKILLS  # route_skill sent us here
+        assert understanding is not None
+        out = SKILLS[skill](
             {
                 "text": state["message"],
-                "understanding": state["understanding"],
+                "understanding": understanding,
                 "now": ctx.clock().isoformat(),
                 "timezone": ctx.timezone,
                 "locale": ctx.locale,
@@ -219,15 +224,17 @@ class Orchestrator:
         """The decision, into the audit trail (before any interrupt: a resumed turn re-runs
         clarify, never what came before it); the reply and its language, settled."""
         ctx = runtime.context
-        out = await audit_decision(
-            {
-                "understanding": state["understanding"],
-                "outcome": state.get("outcome", "answered"),
-                "tool_calls": state.get("tool_calls", []),
-                "conversation_id": ctx.conversation_id,
-                **({"skill_output": state["skill_result"]} if state.get("skill_result") else {}),
-            }
-        )
+        understanding = state["understanding"]
+        assert understanding is not None  # every turn is understood before it is audited
+        audit_in: AuditSkillState = {
+            "understanding": understanding,
+            "outcome": state.get("outcome", "answered"),
+            "tool_calls": state.get("tool_calls", []),
+            "conversation_id": ctx.conversation_id,
+        }
+        if skill_output := state.get("skill_result"):
+            audit_in["skill_output"] = skill_output
+        out = await audit_decision(audit_in)
         deps = await self._deps()
         if deps.outbox is not None:
             await deps.outbox.emit(

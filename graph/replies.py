@@ -361,6 +361,6 @@ def question_text(question: Any, tz: str, lang: str) -> str:
             return say(lang, "ask_confirm_create", title=fields.title)
         case p.Confirm(plan=p.BulkChange(kind=kind, task_ids=ids)):
             return say(lang, f"ask_confirm_{kind}", count=len(ids))
-        case p.Confirm(plan=plan):
+        case p.Confirm(plan=p.UpdateTask() | p.SetReminder() | p.ChangeStatus() as plan):
             return say(lang, f"ask_confirm_{plan.kind}", title=plan.task.title)
     raise TypeError(f"not a question: {question!r}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
@@ -75,7 +76,7 @@ class ChatService:
         the truth (the conversation row's flag is a copy for listings)."""
         if self.graph.checkpointer is None:
             return conversation.awaiting_reply
-        config = {"configurable": {"thread_id": str(conversation.id)}}
+        config: RunnableConfig = {"configurable": {"thread_id": str(conversation.id)}}
         return bool((await self.graph.aget_state(config)).interrupts)
 
     async def _run(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from skills.audit.decision import Outcome
 from skills.routing import Skill
 
 
@@ -31,7 +32,7 @@ class State(InputState, OutputState, total=False):
     skill_result: dict[str, Any] | None  # the skill's typed proposal (skills/*/graph.py)
     pinned: dict[str, Any] | None  # the task the user picked in answer to a question
     decision: dict[str, Any] | None  # graph.plan.Decision: plan, question or answer
-    outcome: str
+    outcome: Outcome
     tool_calls: list[dict[str, Any]]
     last_task_id: str | None  # "it", "that", "اسے" refer to this one
     last_change: dict[str, Any] | None  # what the last update replaced: "undo" puts it back

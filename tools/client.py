@@ -19,7 +19,7 @@ import itertools
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.tools import BaseTool
 from langchain_mcp_adapters.interceptors import MCPToolCallRequest
@@ -129,9 +129,10 @@ class DirectToolbox:
         meta = {USER_META_KEY: binding.user_id}
         if binding.correlation_id:
             meta[CORRELATION_META_KEY] = binding.correlation_id
-        request = RequestContext(
-            request_id=next(self._calls), meta=RequestParams.Meta(**meta), session=None,
-            lifespan_context=None,
+        # No session: a tool that wrote to its client (progress, logs) would fail, and none does.
+        request: RequestContext[Any, Any, Any] = RequestContext(
+            request_id=next(self._calls), meta=RequestParams.Meta(**meta),
+            session=cast(Any, None), lifespan_context=None,
         )  # fmt: skip
         token = request_ctx.set(request)
         try:

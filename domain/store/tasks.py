@@ -62,6 +62,10 @@ SELECT count(*) FROM t
 
 
 _WORD = re.compile(r"\w+")
+# Inside TaskStore `list` names its method, so its annotations use these.
+TaskList = list[Task]
+IdList = list[uuid.UUID]
+RecordList = list[asyncpg.Record]
 _SEARCH_WORDS_SQL = f"""
 SELECT {_COLUMNS} FROM app.tasks
 WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)
@@ -192,7 +196,7 @@ class TaskStore:
 
     async def search(
         self, owner_id: uuid.UUID, text: str, *, status: Status | None = None, limit: int = 20
-    ) -> list[Task]:
+    ) -> TaskList:
         """The owner's tasks whose title best matches `text`, best first, at most `limit`: the
         candidates of a reference. Titles with all its words, else with any of them, come from
         the owner-scoped full-text index; when none has (a typo, a script the text parser does
@@ -203,7 +207,7 @@ class TaskStore:
         # shorter ones and numbers only as themselves, or "5" would match every "5…".
         terms = [w + ":*" if len(w) > 2 and not w.isdigit() else w
                  for w in _WORD.findall(text.casefold())[:8]]  # fmt: skip
-        rows: list[asyncpg.Record] = []
+        rows: RecordList = []
         # Every word first (a handful of titles), then any word; \w+ needs no escaping.
         for joiner in (" & ", " | ") if terms else ():
             query = joiner.join(terms)
@@ -219,7 +223,7 @@ class TaskStore:
 
     async def ids(
         self, owner_id: uuid.UUID, *, status: Status | None = None, limit: int = 5_000
-    ) -> list[uuid.UUID]:
+    ) -> IdList:
         """The ids of the owner's tasks (of a status), oldest first: what a bulk change covers."""
         rows = await self.db.fetch(
             "SELECT id FROM app.tasks WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)"
