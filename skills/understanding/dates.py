@@ -475,16 +475,3 @@ def take_month_start(doc: Doc, clock: Clock, pos: int) -> tuple[date, int] | Non
     if year is None:
         year = clock.today.year + (date(clock.today.year, month, 1) < clock.today)
     return date(year, month, 1), m.end()
-
-
-def resolve_date(phrase: str, clock: Clock) -> date | None:
-    """A date phrase on its own ('next friday', '27 جنوری') → local date."""
-    from .normalize import normalize
-
-    norm = normalize(phrase)
-    doc = Doc(norm.text)
-    found = take_date(doc, clock, norm.language)
-    if found is None:
-        start = take_month_start(doc, clock, 0)
-        return start[0] if start else None
-    return found

@@ -21,7 +21,9 @@ _POLITE = (
     r"^\s*(?:(?:please|pls|plz|kindly|hey|ok|okay|now|also|and|so|then|yo|"
     r"can\s+you|could\s+you|would\s+you|will\s+you|can\s+u|could\s+u|"
     r"i\s+want\s+(?:you\s+)?to|i'?d\s+like\s+(?:you\s+)?to|i\s+would\s+like\s+(?:you\s+)?to|"
-    r"go\s+ahead\s+and|just)\s*,?\s+)*"
+    r"go\s+ahead\s+and|just"
+    # a voice assistant addressed by name: "alexa, remind me ...", "hey siri, ..."
+    r"|(?:hey\s+|ok\s+|okay\s+)?(?:alexa|siri|google|assistant|bot))\s*,?\s+)*"
 )
 _END_UR = (
     r"(?P<end>(?:[\s,]*(?:پلیز|براہ\s+کرم|مہربانی\s+(?:کر\s+کے|کرکے)|جی|شکریہ|please|thanks))*"
@@ -134,6 +136,12 @@ _MAKE_CHANGES = re.compile(
     re.I,
 )
 
+# "remind me on monday to ...": "on" before a date is not "on <task>"
+_NOT_A_DATE_AHEAD = (
+    r"(?!\s+(?:(?:this|next|the)\s+)?(?:\d|today|tonight|tomorrow|tmrw|mon|tue|wed|thu|fri|sat|sun"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week|weekend|month|first|second|third)\w*\b)"
+)
+
 _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.HELP,
@@ -153,7 +161,15 @@ _RULES_EN: tuple[_Rule, ...] = (
     _en(
         Intent.SET_REMINDER,
         r"(?:(?:remind|ping|alert|notify|nudge)\s+me(?!\s+to\b)|reminder)"
-        r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
+        r"(?:\s+(?:me\s+)?(?:about|of|for|on|regarding|re:?)\b"
+        + _NOT_A_DATE_AHEAD
+        + r"|(?=.*\b(?:before|prior|early|earlier|ahead|in\s+advance)\b))",
+    ),
+    _en(
+        Intent.CREATE_TASK,
+        r"(?:set|add|create)\s+(?:an?\s+|my\s+)?alarm(?:\s+for\b)?",
+        remind_to=True,
+        title_prefix="alarm",
     ),
     _en(Intent.CREATE_TASK, r"(?:wake|get)\s+me\s+up\b", remind_to=True, title_prefix="wake up"),
     _en(
@@ -310,7 +326,7 @@ _RULES_UR: tuple[_Rule, ...] = (
     ),
     _ur(
         Intent.UPDATE_TASK,
-        r"(?:منتقل|شفٹ|تبدیل|اپڈیٹ|اپ\s*ڈیٹ|ملتوی|آگے)\s*"
+        r"(?:منتقل|شفٹ|تبدیل|اپڈیٹ|اپ\s*ڈیٹ|ملتوی|آگے|پیچھے)\s*"
         + _KAR
         + r"|(?:بدل"
         + _DO
@@ -387,6 +403,11 @@ def _tail_start(text: str, clock: Clock | None) -> int | None:
     return start
 
 
+_SHIFT_BEFORE_UR = re.compile(
+    rf"(?<!\w)(?:{ur.NUM}|آدھا|آدھے|ڈیڑھ)\s+(?:منٹ|گھنٹہ|گھنٹے|دن|روز|ہفتہ|ہفتے)\s+(?:پہلے|بعد)$"
+)
+
+
 def _moment_before(text: str, pos: int, clock: Clock | None) -> bool:
     """Whether a date, time or recurrence phrase ends right before `pos`."""
     from .recurrence import take_recurrence
@@ -395,6 +416,8 @@ def _moment_before(text: str, pos: int, clock: Clock | None) -> bool:
     head = text[:pos].rstrip(_TAIL_PUNCT)
     if clock is None or not head:
         return False
+    if _SHIFT_BEFORE_UR.search(head):  # "اسے ایک گھنٹہ پہلے کر دو": an amount to move by
+        return True
     trial = Doc(head)
     take_recurrence(trial, clock, "ur")
     take_when(trial, clock, "ur")
@@ -436,12 +459,12 @@ def match_intent(doc: Doc, language: str, clock: Clock | None = None) -> IntentH
             view = text[:tail] + " " * (len(text) - tail)
             if found := _match_ur(view, text, clock):
                 return _hit(doc, *found, language, tail)
-    for view in (text, _after_leading_moment(text, clock, language)):
-        if view is None:
+    for seen in (text, _after_leading_moment(text, clock, language)):
+        if seen is None:
             continue
-        floor = len(view) - len(view.lstrip())  # the moment before the command stays
+        floor = len(seen) - len(seen.lstrip())  # the moment before the command stays
         for rule in _RULES_EN:
-            m = rule.pattern.search(view)
+            m = rule.pattern.search(seen)
             if m and (rule.needs is None or rule.needs.search(text)):
                 return _hit(doc, rule, m, language, floor=floor)
     return None

@@ -9,30 +9,22 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from .dates import resolve_date as _resolve_date
 from .doc import Clock, Doc
 from .normalize import normalize
 from .query import take_query
 from .recurrence import build_recurrence, take_recurrence
 from .reminders import resolve_reminder as _resolve_reminder
-from .times import resolve_time
 from .tokens import resolve_priority
 from .types import ParseContext, QuerySpec, RecurrenceSpec, ReminderSpec
 from .when import When, take_when
 
 __all__ = [
-    "resolve_date",
     "resolve_priority",
     "resolve_query",
     "resolve_recurrence",
     "resolve_reminder",
-    "resolve_time",
     "resolve_when",
 ]
-
-
-def resolve_date(phrase: str, ctx: ParseContext) -> date | None:
-    return _resolve_date(phrase, Clock.of(ctx))
 
 
 def _when(phrase: str | None, clock: Clock) -> When:
@@ -72,7 +64,3 @@ def resolve_query(
     """'this week', 'overdue', 'completed', 'آج کے' → the QuerySpec filters they imply."""
     norm = normalize(phrase)
     return take_query(Doc(norm.text), Clock.of(ctx), norm.language, tag=tag, priority=priority)
-
-
-resolve_time = resolve_time
-resolve_priority = resolve_priority

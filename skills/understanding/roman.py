@@ -107,6 +107,7 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "بدل": ("badal",), "بدلو": ("badlo",), "تبدیل": ("tabdeel", "tabdil"), "شفٹ": ("shift",),
     "اپڈیٹ": ("update",), "ملتوی": ("multawi", "multavi", "multwi", "multvi", "multavee"),
     "آگے": ("aage", "agay", "aagay", "agy", "aagey", "agey", "age"),
+    "پیچھے": ("peeche", "pichay", "peechay", "piche", "peechy", "pichhe"),
     "منتقل": ("muntaqil", "muntakil", "muntqil"), "لگا": ("laga", "lga"),
     "لگاؤ": ("lagao", "lagaao"), "سیٹ": ("set",), "رکھ": ("rakh",), "رکھو": ("rakho",),
     "بنا": ("bana", "banaa"), "بناؤ": ("banao", "banaao"),
@@ -132,7 +133,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "آپ": ("aap", "ap"), "تم": ("tum",), "سکتے": ("sakte", "sakty", "saktay"),
     "سکتی": ("sakti",), "نیا": ("naya", "nya"), "نئی": ("nayi", "nyi"), "نئے": ("naye", "nae"),
     "نام": ("naam", "nam"), "ذرا": ("zara", "zra", "zaraa"), "کب": ("kab",),
-    "ویک اینڈ": ("weekend", "weekends"), "شدہ": ("shuda", "shudah"),
+    "شدہ": ("shuda", "shudah"),
+    "ہو گیا": ("hogaya", "hogya", "hogia"), "ہو گئی": ("hogayi", "hogai", "hogyi"),
+    "ہو گئے": ("hogaye", "hogae", "hogye"),
 }  # fmt: skip
 
 # English weekday and month names are common in Roman Urdu ("sunday ko", "14 august ko")
@@ -141,7 +144,9 @@ ENGLISH_NAMES: dict[str, str] = {
     "friday": "جمعہ", "saturday": "ہفتہ", "sunday": "اتوار", "january": "جنوری",
     "february": "فروری", "march": "مارچ", "april": "اپریل", "may": "مئی", "june": "جون",
     "july": "جولائی", "august": "اگست", "september": "ستمبر", "october": "اکتوبر",
-    "november": "نومبر", "december": "دسمبر",
+    "november": "نومبر", "december": "دسمبر", "today": "آج", "tomorrow": "کل", "tmrw": "کل",
+    "tonight": "آج رات", "morning": "صبح", "evening": "شام", "night": "رات", "next": "اگلے",
+    "week": "ہفتے", "month": "مہینے", "weekend": "ویک اینڈ", "weekends": "ویک اینڈ",
 }  # fmt: skip
 
 # A Roman spelling that is also an everyday English word does not by itself say "Roman Urdu".
@@ -154,7 +159,7 @@ _ENGLISH_TOO = frozenset(
         "min", "mins", "minute", "minutes", "note", "add", "delete", "del", "cancel", "shift",
         "update", "done", "list", "task", "tasks", "complete", "please", "plz", "pls", "urgent",
         "reminder", "reminders", "alert", "kay", "key", "mn", "ik", "ho", "hay", "hen", "sy",
-        "tk", "bi", "sewa", "ku", "hy", "bd", "che", "mera",
+        "tk", "bi", "sewa", "ku", "hy", "bd", "che", "mera", "ap",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "january", "february", "march", "april", "june", "july", "august", "september",
         "october", "november", "december",
@@ -163,26 +168,9 @@ _ENGLISH_TOO = frozenset(
 
 # Roman spellings that are English words too but lean Urdu next to a sure Urdu word
 _LEANING = frozenset(
-    {
-        "lena",
-        "jana",
-        "ho",
-        "mera",
-        "hay",
-        "bata",
-        "hen",
-        "kay",
-        "bi",
-        "sewa",
-        "do",
-        "den",
-        "dein",
-        "list",
-        "mein",
-        "me",
-        "main",
-    }
-)
+    {"lena", "jana", "ho", "mera", "hay", "bata", "hen", "kay", "bi", "sewa", "do", "den", "dein",
+     "list", "me", "main"}
+)  # fmt: skip
 # Roman Urdu infinitives end in -na/-ni/-ne ("khelna", "bharni"); English words that do too
 _INFINITIVE = re.compile(r"^[a-z]{2,}(?:na|ni|ne)$")
 _ENGLISH_NA = frozenset(
@@ -203,7 +191,7 @@ _LOOKUP: dict[str, str] = {
     **ENGLISH_NAMES,
     **{spelling: urdu for urdu, spellings in SPELLINGS.items() for spelling in spellings},
 }
-_MARKERS = frozenset(_LOOKUP) - _ENGLISH_TOO
+_MARKERS = frozenset(_LOOKUP) - _ENGLISH_TOO - ENGLISH_NAMES.keys()
 _GREETING = re.compile(
     r"\b(?:as+alam|as-?salam|salaam|salam)[\s-]*(?:o|u|ou|wa|w)?[\s-]*(?:alaikum|alaykum|alekum|alaikom|aleikum)\b|\baoa\b",
     re.I,
@@ -214,8 +202,9 @@ _LATIN_WORD = re.compile(r"[a-z]", re.I)
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 # "yaad dilana ke ...": Roman "ke" after a verb is the conjunction کہ, not the genitive کے
 _CONJ_AFTER = frozenset(
-    {"دلانا", "دلاؤ", "دلائیں", "کرو", "کریں", "ہے", "ایڈ", "شامل", "لکھو", "دینا", "دو", "دیں"}
-)
+    {"دلانا", "دلاؤ", "دلائیں", "کرو", "کریں", "ہے", "ایڈ", "شامل", "لکھو", "دینا", "دو", "دیں",
+     "کروانا", "کرانا"}
+)  # fmt: skip
 # "kam ahem", "kam zaroori": کم (less), else "kam" is کام (work), as people type it
 _LESS_BEFORE = frozenset({"اہم", "ضروری"})
 
@@ -225,18 +214,21 @@ def _words(text: str) -> list[str]:
 
 
 def is_roman_urdu(text: str) -> bool:
-    """Latin letters with at least two words only Urdu uses ("kal", "baje", "karna", "hai")."""
+    """Latin letters with two words only Urdu uses ("kal", "baje", "karna", "hai"), or one such
+    word and one that leans Urdu, or one such word ending the message (Urdu is verb-last:
+    "... appointment hai", "shukriya")."""
     if _ARABIC_SCRIPT.search(text) or not _LATIN_WORD.search(text):
         return False
     if _GREETING.search(text):
         return True
     words = _words(text)
     strong = {w for w in words if w in _MARKERS}
-    if len(words) == 1 and strong:  # "shukriya", "madad"
-        return True
     # "doodh lena ho gaya", "sunday ko cricket khelna": one sure word and one that only leans
     weak = {w for w in words if w in _LEANING or (_INFINITIVE.match(w) and w not in _ENGLISH_NA)}
-    return len(strong) >= 2 or (len(strong) == 1 and bool(weak - strong))
+    if len(strong) >= 2 or (len(strong) == 1 and bool(weak - strong)):
+        return True
+    # Urdu puts the verb last: "next week dentist appointment hai"
+    return bool(strong) and words[-1] in strong
 
 
 _EDGE = ".,;:!?"

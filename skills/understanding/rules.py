@@ -133,7 +133,7 @@ class _Parse:
             # "from tuesday to friday": the new date wins
             doc.take(m.start(), doc.text.find(" to ", m.end()) + 1)
 
-        shift = take_shift(doc, lang) if is_update else None
+        shift = take_shift(doc, lang, self.norm.text) if is_update else None
         before = doc.text
         core = take_recurrence(doc, clock, lang)
         offset = take_offset(doc, lang)

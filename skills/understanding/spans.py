@@ -58,7 +58,7 @@ def parts_from_spans(spans: Spans, text: str, ctx: ParseContext) -> Parts:
     intent = Intent(spans.intent)
     priority = resolve_priority(spans.priority_phrase) if spans.priority_phrase else None
     tags = _tags(spans.tags)
-    parts = Parts(intent, spans.confidence, language, priority=priority, tags=tags)  # type: ignore[arg-type]
+    parts = Parts(intent, spans.confidence, language, priority=priority, tags=tags)
     if intent in (Intent.HELP, Intent.UNKNOWN):
         return parts
     when_phrase = _joined(spans.date_phrase, spans.time_phrase)

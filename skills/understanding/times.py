@@ -236,16 +236,7 @@ def take_time(doc: Doc, language: str, part_hint: str | None = None) -> TimeHit 
         return None
     final = hour if explicit_mer == "24h" else apply_meridiem(hour, explicit_mer or meridiem)
     return TimeHit(
-        time(final % 24, minute),
+        time(final % 24, minute or 0),
         part[0] if part else None,
         tonight=bool(part and part[0] == "tonight"),
     )
-
-
-def resolve_time(phrase: str) -> time | None:
-    """A time phrase on its own ('7pm', 'شام 5 بجے', 'evening') → local time."""
-    from .normalize import normalize
-
-    norm = normalize(phrase)
-    hit = take_time(Doc(norm.text), norm.language)
-    return hit.at if hit else None

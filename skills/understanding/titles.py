@@ -10,7 +10,7 @@ _PUNCT = " \t,.;:!?-–—|/&+"
 # a joining word glued to the title by a hyphen or apostrophe is the title's ("check-in")
 _END_EN = re.compile(
     r"(?:\s*(?:(?<!['’-])\b(?:to|at|on|by|for|and|due|from|until|till|of|in|with|before|after|around|"
-    r"starting|every|each|then|also|please|pls|reminder|remind\s+me|the|a|an|me)\b|@|[,.;:!?\-–—]))+\s*$",
+    r"starting|every|each|then|also|please|pls|reminder|remind\s+me|the|a|an|me|is|are)\b|@|[,.;:!?\-–—]))+\s*$",
     re.I,
 )
 _START_EN = re.compile(

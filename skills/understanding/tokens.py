@@ -63,10 +63,10 @@ def take_priority(doc: Doc, language: str) -> int | None:
             word = " ".join(m.group("w").split())
             found.append((m.start(), ur.PRIORITY_WORDS[word]))
             doc.take_match(m)
-    m = None if found else _LEVEL_AFTER_PRIORITY.search(doc.text)
-    if m and _PRIORITY_WORD.search(doc.text, 0, m.start()):
-        found.append((m.start(), _LEVELS[m.group("lv").lower()]))
-        doc.take_match(m)
+    level = None if found else _LEVEL_AFTER_PRIORITY.search(doc.text)
+    if level and _PRIORITY_WORD.search(doc.text, 0, level.start()):
+        found.append((level.start(), _LEVELS[level.group("lv").lower()]))
+        doc.take_match(level)
     return min(found)[1] if found else None
 
 

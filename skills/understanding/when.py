@@ -57,7 +57,7 @@ def _relative(doc: Doc, clock: Clock, language: str) -> When | None:
             unit = (m["u"] or m["u2"]).lower()
             per = 1 if unit.startswith("m") else 60
             minutes = n * per + (30 if m["andhalf"] and per == 60 else 0)
-    if minutes is None:
+    if minutes is None or m is None:
         return None
     doc.take_match(m)
     # elapsed time, not wall-clock: "in 2 hours" across a DST change is still 2 real hours

@@ -260,3 +260,73 @@ def test_showing_a_named_list_is_a_query_on_its_tag(text: str, tag: str) -> None
     assert u.intent is Intent.QUERY_TASKS
     assert u.query is not None
     assert u.query.tag == tag
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("alexa, remind me to take out the trash at 8pm", "take out the trash", (d(3, 13), t(20))),
+        (
+            "remind me on monday morning to submit the expenses",
+            "submit the expenses",
+            (d(3, 16), t(9)),
+        ),
+        ("set an alarm for 6am", "alarm", (d(3, 14), t(6))),
+    ],
+)
+def test_voice_assistant_phrasings_set_reminders(text: str, title: str, due: tuple) -> None:
+    u = parse(text)
+    assert u.intent is Intent.CREATE_TASK
+    assert (u.task.title, (u.task.due_date, u.task.due_time)) == (title, due)
+    assert u.reminder == ReminderSpec(offset_minutes=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [("move the meeting with sara an hour later", 60), ("snooze it for 10 minutes", 10)],
+)
+def test_later_and_snooze_shift_the_task(text: str, shift: int) -> None:
+    assert parse(text).task.shift_minutes == shift
+
+
+def test_for_without_a_deferring_verb_is_not_a_shift() -> None:
+    assert parse("move it for the team").task.shift_minutes is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        ("اس کو 1 گھنٹہ پہلے کر دو", -60),
+        ("رپورٹ والا کام ایک دن پیچھے کر دو", 1440),
+        ("report wala kaam ek din peeche kar do", 1440),
+        ("میٹنگ کو آدھا گھنٹہ بعد کر دو", 30),
+    ],
+)
+def test_urdu_earlier_and_later_by_an_amount(text: str, shift: int) -> None:
+    u = parse(text)
+    assert u.intent is Intent.UPDATE_TASK
+    assert u.task.shift_minutes == shift
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("next week dentist appointment hai", "dentist appointment", (d(3, 16), None)),
+        ("tomorrow shaam 5 baje gym", "gym", (d(3, 14), t(17))),
+        ("mujhe kal yaad karwana ke passport lena hai", "passport lena", (d(3, 14), None)),
+    ],
+)
+def test_roman_urdu_with_english_words_and_a_final_verb(text: str, title: str, due: tuple) -> None:
+    u = parse(text)
+    assert u.language == "ur-Latn"
+    assert (u.task.title, (u.task.due_date, u.task.due_time)) == (title, due)
+
+
+def test_roman_hogaya_completes() -> None:
+    u = parse("report wala kaam hogaya")
+    assert (u.intent, u.target) == (Intent.COMPLETE_TASK, TaskRef(text="report"))
+
+
+@pytest.mark.parametrize("text", ["buy milk tomorrow morning", "relax every weekend"])
+def test_english_time_words_alone_do_not_make_roman_urdu(text: str) -> None:
+    assert parse(text).language == "en"
