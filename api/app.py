@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry, Gauge
 
-from api import problems
-from api.agent import build_mcp, open_agent
+from api import oauth, openapi, problems
+from api.agent import build_mcp, mount_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
-from api.routes import audit, auth, calendar, chat, data, ops, tasks, web, ws
+from api.routes import audit, auth, calendar, chat, data, ops, tasks, tokens, web, ws
 from api.services import Services
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
 
 DESCRIPTION = """A chat-first todo assistant. Log in at `/v1/auth/login`, then send
-`Authorization: Bearer <token>`. Errors are RFC 9457 `application/problem+json`."""
+`Authorization: Bearer <token>`; for scripts, make a personal access token at `/v1/auth/tokens`.
+MCP clients connect to `/mcp` and sign in through OAuth 2.1 (metadata at
+`/.well-known/oauth-authorization-server`). Errors are RFC 9457 `application/problem+json`;
+a query parameter a route does not take is refused (400). Events on Kafka: `todo-agent asyncapi`."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     services_ref: dict[str, Services] = {}
-    mcp = build_mcp(services_ref, settings.public_url, _verifier(services_ref))
+    public_url = settings.public_url  # unset, the settings fill it in from HOST and PORT
+    mcp = build_mcp(services_ref, public_url)
+    accounts = oauth.AccountProvider(lambda: services_ref["services"], public_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(openapi.refuse_unknown_query)],
     )
     problems.install(app)
     app.include_router(ops.router)
@@ -73,16 +78,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(data.router)
     app.include_router(ws.router)
     app.include_router(chat.router)
-    app.mount("/mcp", mcp.streamable_http_app())
+    app.include_router(tokens.router)
+    app.include_router(oauth.login_router(accounts))
+    app.router.routes.extend(oauth.routes(accounts))
+    mount_mcp(app, mcp)
     web.install(app)
+    openapi.document(app)
     # The last added runs first: the request id is set before any error is turned into a 500.
     app.add_middleware(problems.UnhandledErrorMiddleware)
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
     return app
-
-
-def _verifier(services_ref: dict[str, Services]) -> Callable[[str], Awaitable[uuid.UUID]]:
-    async def verify(token: str) -> uuid.UUID:
-        return await services_ref["services"].tokens.verify(token)
-
-    return verify

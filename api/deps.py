@@ -6,17 +6,25 @@ import time
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.credentials import authenticate
 from api.problems import Problem
-from api.security import InvalidToken
+from api.security import READ_SCOPE, WRITE_SCOPE, Grant, InvalidToken
 from api.services import Services
 from core.logging import correlation_id
 from domain.models import User
 from domain.store import Meta, NotFound
 
-_bearer = HTTPBearer(auto_error=False, description="JWT from POST /v1/auth/login")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A JWT from POST /v1/auth/login or the OAuth token endpoint, or a personal"
+    " access token (tdo_pat_…) from POST /v1/auth/tokens",
+)
+# Reading needs tasks:read, anything else tasks:write: one rule for every route, so a read-only
+# token cannot change anything, whichever route it tries.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def get_services(request: Request) -> Services:
@@ -45,12 +53,23 @@ async def current_user(
             "Send 'Authorization: Bearer <token>'; get a token from /v1/auth/login."
         )
     try:
-        user_id = await services.tokens.verify(credentials.credentials)
-        return await _cached_user(services, user_id)
+        grant = await authenticate(services, credentials.credentials)
+        user = await _cached_user(services, grant.user_id)
     except InvalidToken as exc:
         raise _unauthorized(str(exc)) from exc
     except NotFound as exc:
         raise _unauthorized("the account of this token no longer exists") from exc
+    needed = READ_SCOPE if request.method in _SAFE_METHODS else WRITE_SCOPE
+    if needed not in grant.scopes:
+        raise Problem(
+            403,
+            "insufficient-scope",
+            "Insufficient scope",
+            f"This token lacks the '{needed}' scope this request needs.",
+            headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'},
+        )
+    request.state.grant = grant  # for the few routes that ask how the caller signed in
+    return user
 
 
 # Users change rarely and every request needs one: a short-lived cache saves a round trip. Short,
@@ -79,11 +98,39 @@ def forget_user(services: Services, user_id: uuid.UUID) -> None:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-async def request_meta(request: Request) -> Meta:
+async def login_user(request: Request, user: CurrentUser) -> User:
+    """The user, signed in with their password: a token cannot mint or list other tokens."""
+    grant: Grant = request.state.grant
+    if grant.via != "login":
+        raise Problem(
+            403,
+            "login-required",
+            "Login required",
+            "Manage access tokens with the token from /v1/auth/login, not with another token.",
+        )
+    return user
+
+
+LoginUser = Annotated[User, Depends(login_user)]
+
+
+async def request_meta(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=200,
+            description="same key, same effect: a retried request acts once",
+        ),
+    ] = None,
+    traceparent: Annotated[
+        str | None, Header(max_length=200, description="W3C trace context, carried on events")
+    ] = None,
+) -> Meta:
     return Meta(
         correlation_id=correlation_id.get(),
-        traceparent=request.headers.get("traceparent"),
-        idempotency_key=request.headers.get("Idempotency-Key"),
+        traceparent=traceparent,
+        idempotency_key=idempotency_key,
     )
 
 

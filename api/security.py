@@ -7,7 +7,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import jwt
 from argon2 import PasswordHasher
@@ -16,6 +16,23 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps login time the same either way.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+# What a bearer token may do. A login token may do everything; OAuth and personal access tokens
+# carry the scopes they were granted.
+READ_SCOPE = "tasks:read"
+WRITE_SCOPE = "tasks:write"
+ALL_SCOPES = frozenset({READ_SCOPE, WRITE_SCOPE})
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """Who a verified bearer token speaks for, what it may do, and how it was obtained."""
+
+    user_id: uuid.UUID
+    scopes: frozenset[str] = ALL_SCOPES
+    via: Literal["login", "oauth", "pat"] = "login"
+    client_id: str | None = None
 
 
 class InvalidToken(Exception):
@@ -49,9 +66,12 @@ class TokenIssuer:
     # Verify-only secrets of a rotation's overlap window; new tokens use `secret`.
     previous_secrets: tuple[str, ...] = ()
 
-    def issue(self, user_id: uuid.UUID) -> str:
+    def issue(
+        self, user_id: uuid.UUID, *, scopes: list[str] | None = None, client_id: str | None = None
+    ) -> str:
+        """A login token (no scopes: it may do everything), or an OAuth client's access token."""
         now = datetime.now(UTC)
-        claims = {
+        claims: dict[str, Any] = {
             "sub": str(user_id),
             "iss": self.issuer,
             "aud": self.audience,
@@ -59,30 +79,38 @@ class TokenIssuer:
             "exp": now + self.ttl,
             "jti": uuid.uuid4().hex,
         }
+        if client_id is not None:
+            claims["client_id"] = client_id
+            claims["scope"] = " ".join(scopes or [])
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
     async def verify(self, token: str) -> uuid.UUID:
+        return (await self.grant(token)).user_id
+
+    async def grant(self, token: str) -> Grant:
         cached = _verified.get(token)
         if cached is not None and cached[1] > time.time():
             return cached[0]
         if self.jwks_url:
             # Fetching the issuer's key set is blocking HTTP (PyJWKClient): keep it off the loop.
-            user_id, expires = await asyncio.to_thread(self._verify, token)
+            grant, expires = await asyncio.to_thread(self._verify, token)
         else:
-            user_id, expires = self._verify(token)
+            grant, expires = self._verify(token)
         if len(_verified) > 50_000:
             _verified.clear()
-        _verified[token] = (user_id, expires)
-        return user_id
+        _verified[token] = (grant, expires)
+        return grant
 
-    def _verify(self, token: str) -> tuple[uuid.UUID, float]:
+    def _verify(self, token: str) -> tuple[Grant, float]:
         try:
             if self.jwks_url:
                 key = _jwks_client(self.jwks_url).get_signing_key_from_jwt(token).key
                 claims = self._decode(token, key, ["RS256", "ES256"])
             else:
                 claims = self._decode_hs256(token)
-            return uuid.UUID(claims["sub"]), float(claims["exp"])
+            # An external issuer's scopes are not ours (RFC 9068 tokens carry client_id and
+            # scope too): its tokens keep the full access they always had.
+            return _grant(claims, ours=not self.jwks_url), float(claims["exp"])
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("the access token has expired; log in again") from exc
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
@@ -111,7 +139,15 @@ class TokenIssuer:
 _jwks_clients: dict[str, jwt.PyJWKClient] = {}
 # A token verified once stays valid until it expires; checking the signature again on every
 # request of a session is the API's largest fixed cost after the database.
-_verified: dict[str, tuple[uuid.UUID, float]] = {}
+_verified: dict[str, tuple[Grant, float]] = {}
+
+
+def _grant(claims: dict[str, Any], *, ours: bool) -> Grant:
+    user_id = uuid.UUID(claims["sub"])
+    if not ours or "client_id" not in claims:
+        return Grant(user_id)
+    scopes = frozenset(str(claims.get("scope", "")).split()) & ALL_SCOPES
+    return Grant(user_id, scopes, "oauth", str(claims["client_id"]))
 
 
 def _jwks_client(url: str) -> jwt.PyJWKClient:

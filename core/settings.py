@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     workers: int = 1
     http_port: int = Field(default=8080, description="health/metrics port of relay and consumers")
     public_url: str = Field(
-        default="http://127.0.0.1:8000", description="where clients reach the API (MCP metadata)"
+        default="",
+        description="where clients reach the API (OAuth and MCP metadata); unset, HOST and PORT",
     )
 
     # Language understanding
@@ -60,6 +61,17 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+
+    @model_validator(mode="after")
+    def _public_url_follows_the_listener(self) -> Settings:
+        # OAuth metadata names this URL: a default that ignored PORT would send clients to
+        # the wrong port. A wildcard listener is reached on loopback from this machine.
+        if not self.public_url:
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+            host = f"[{host}]" if ":" in host else host
+            self.public_url = f"http://{host}:{self.port}"
+        self.public_url = self.public_url.rstrip("/")
+        return self
 
 
 @lru_cache

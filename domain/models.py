@@ -23,7 +23,8 @@ from domain.recurrence import InvalidRecurrence, validate_rrule
 from domain.timezones import UTC as PENDULUM_UTC
 from domain.timezones import zone
 
-Locale = Literal["en", "ur"]
+# "ur-Latn": Urdu in Latin letters (Roman Urdu), with its own replies and Latin layout.
+Locale = Literal["en", "ur", "ur-Latn"]
 MAX_TITLE = 500
 MAX_NOTES = 10_000
 MAX_TAGS = 20

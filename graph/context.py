@@ -11,7 +11,7 @@ from typing import Literal
 class Context:
     user_id: str
     timezone: str = "UTC"
-    locale: Literal["en", "ur"] = "en"
+    locale: Literal["en", "ur", "ur-Latn"] = "en"
     now: datetime | None = None  # injectable clock: tests and evals pin it
     conversation_id: str = ""
     correlation_id: str | None = None

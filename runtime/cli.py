@@ -80,6 +80,12 @@ def api(
     """Serve the HTTP API."""
     import uvicorn
 
+    # The app (and each worker) reads its settings from the environment: an address given here
+    # must reach it too, or PUBLIC_URL, which follows HOST and PORT, names another port.
+    for name, value in (("HOST", host), ("PORT", port)):
+        if value is not None:
+            os.environ[name] = str(value)
+    get_settings.cache_clear()
     settings = get_settings()
     _logging("api")
     uvicorn.run(
@@ -215,3 +221,21 @@ def dlq_replay(
 def main() -> None:  # pragma: no cover - console script shim
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()
+
+
+@app.command()
+def asyncapi(
+    yaml: Annotated[bool, typer.Option("--yaml", help="YAML instead of JSON")] = False,
+) -> None:
+    """Print the AsyncAPI 3 document of the Kafka topics (CloudEvents and their payloads)."""
+    import json
+
+    from runtime.asyncapi import document
+
+    doc = document(get_settings().kafka_bootstrap_servers or "localhost:9092")
+    if yaml:
+        import yaml as pyyaml
+
+        typer.echo(pyyaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    else:
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))

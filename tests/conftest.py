@@ -112,6 +112,8 @@ async def serve_api(settings: Settings) -> AsyncIterator[str]:
     from api.app import create_app
 
     port = free_port()
+    # Where it listens is where OAuth metadata must send clients.
+    settings = settings.model_copy(update={"port": port, "public_url": f"http://127.0.0.1:{port}"})
     config = uvicorn.Config(
         create_app(settings),
         host="127.0.0.1",

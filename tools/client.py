@@ -24,7 +24,7 @@ from typing import Any, cast
 from langchain_core.tools import BaseTool
 from langchain_mcp_adapters.interceptors import MCPToolCallRequest
 from langchain_mcp_adapters.tools import load_mcp_tools
-from mcp import ClientSession
+from mcp import ClientSession, types
 from mcp.server.fastmcp import FastMCP
 from mcp.server.lowlevel.server import request_ctx
 from mcp.shared.context import RequestContext
@@ -164,7 +164,21 @@ def _binding_interceptor(session: ClientSession):
         meta = {USER_META_KEY: binding.user_id}
         if binding.correlation_id:
             meta[CORRELATION_META_KEY] = binding.correlation_id
-        result = await session.call_tool(request.name, request.args, meta=meta)
+        # Not session.call_tool: it re-checks each structured result against the tool's output
+        # schema with jsonschema (~20 ms a call, the schema itself re-validated each time). This
+        # session talks to our own server in process, whose models have validated the data.
+        result = await session.send_request(
+            types.ClientRequest(
+                types.CallToolRequest(
+                    params=types.CallToolRequestParams(
+                        name=request.name,
+                        arguments=request.args,
+                        _meta=types.RequestParams.Meta(**meta),
+                    )
+                )
+            ),
+            types.CallToolResult,
+        )
         if result.isError:
             text = " ".join(c.text for c in result.content if isinstance(c, TextContent))
             raise ToolFailed(text or "the tool failed")

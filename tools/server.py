@@ -1,25 +1,33 @@
 """The MCP server: the user's task tools, bound to the calling user on the server side.
 
 Who the caller is never comes from a tool argument the model fills in:
-- over HTTP (`/mcp` on the API) it is the subject of the verified bearer JWT;
+- over HTTP (`/mcp` on the API) it is the subject of the verified bearer token (a login or OAuth
+  access token, or a personal access token), and its scopes decide what it may do;
 - in process (the graph's own session) it is the `todo/user` entry of the request's `_meta`,
   set by trusted graph code (see tools/client.py). `_meta` is ignored on HTTP requests.
 Every mutating tool takes an optional `idempotency_key`, so a replayed graph step acts once.
+Times without an offset are the wall clock in the user's zone (`whoami` says which, and now).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
+import pendulum
 from mcp.server.auth.middleware.auth_context import get_access_token
-from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.fastmcp import Context, FastMCP
 from mcp.server.fastmcp.exceptions import ToolError
-from pydantic import Field, ValidationError
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from domain.models import (
     Recurrence,
@@ -30,36 +38,61 @@ from domain.models import (
     TaskFilter,
     TaskPatch,
     all_day_due,
+    utc_instant,
 )
 from domain.store import InvalidCursor, Meta, StoreError, TaskStore, UserStore
+from domain.timezones import zone
 from domain.validation import first_error
 
 USER_META_KEY = "todo/user"
 CORRELATION_META_KEY = "todo/correlation"
 
-TokenCheck = Callable[[str], Awaitable[uuid.UUID]]
+READ_SCOPE = "tasks:read"
+WRITE_SCOPE = "tasks:write"
+SCOPES = (READ_SCOPE, WRITE_SCOPE)
 
 
-class JwtTokenVerifier:
-    """Adapts the API's JWT check to MCP's TokenVerifier protocol."""
+class TaskView(Task):
+    """A task as a tool returns it: the owner is the caller, so it is left out."""
 
-    def __init__(self, verify: TokenCheck) -> None:
-        self._verify = verify
-
-    async def verify_token(self, token: str) -> AccessToken | None:
-        try:
-            user_id = await self._verify(token)
-        except Exception:
-            return None
-        return AccessToken(token=token, client_id=str(user_id), subject=str(user_id), scopes=[])
+    owner_id: SkipJsonSchema[uuid.UUID | None] = Field(default=None, exclude=True)
 
 
-def _caller(ctx: Context) -> tuple[uuid.UUID, str | None]:
+class TaskPage(BaseModel):
+    tasks: list[TaskView]
+    more: bool = Field(description="another page follows")
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
+
+
+class Whoami(BaseModel):
+    """Who the tools act for, and the moment they act in."""
+
+    email: str
+    timezone: str = Field(description="IANA zone; times without an offset are read in it")
+    locale: str
+    now: datetime = Field(description="the current time in the user's zone, with its offset")
+    utc_offset: str = Field(description="the zone's offset from UTC now, e.g. +05:00")
+    today: date = Field(description="the date in the user's zone")
+
+
+_READ = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
+_ADD = ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=False,
+                       openWorldHint=False)  # fmt: skip
+# Same arguments again leave the task as the first call did (tags are a set).
+_CHANGE = ToolAnnotations(readOnlyHint=False, destructiveHint=True, idempotentHint=True,
+                          openWorldHint=False)  # fmt: skip
+_MARK = ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=True,
+                        openWorldHint=False)  # fmt: skip
+
+
+def _caller(ctx: Context, *, writes: bool = False) -> tuple[uuid.UUID, str | None]:
     request_ctx = ctx.request_context
     if request_ctx.request is not None:  # HTTP: only the verified token counts
         token = get_access_token()
         if token is None or token.subject is None:
             raise ToolError("not authenticated")
+        if writes and WRITE_SCOPE not in token.scopes:
+            raise ToolError(f"this token may only read: it lacks the '{WRITE_SCOPE}' scope")
         return uuid.UUID(token.subject), None
     meta = request_ctx.meta.model_dump() if request_ctx.meta is not None else {}
     user = meta.get(USER_META_KEY)
@@ -68,19 +101,42 @@ def _caller(ctx: Context) -> tuple[uuid.UUID, str | None]:
     return uuid.UUID(str(user)), meta.get(CORRELATION_META_KEY)
 
 
-def _task_view(task: Task) -> dict[str, Any]:
-    return task.model_dump(mode="json", exclude={"owner_id"})
+# A tool's answer: declared by its model (the output schema), built by `_answer`. Answering
+# with a ready CallToolResult skips the low-level server's jsonschema check of every result,
+# which also re-validates the schema against its metaschema on each call (~20 ms a call here);
+# FastMCP still validates the data with the model itself (pydantic, microseconds).
+TaskOut = Annotated[CallToolResult, TaskView]
+PageOut = Annotated[CallToolResult, TaskPage]
+WhoamiOut = Annotated[CallToolResult, Whoami]
+
+
+def _answer(model: BaseModel) -> CallToolResult:
+    data = model.model_dump(mode="json")
+    return CallToolResult(
+        content=[TextContent(type="text", text=json.dumps(data))], structuredContent=data
+    )
+
+
+def _task_view(task: Task) -> CallToolResult:
+    return _answer(TaskView.model_construct(**dict(task)))
+
+
+def _instant(value: datetime, tz: str) -> datetime:
+    """A time with an offset as given; one without it, as the wall clock in the user's zone."""
+    if value.tzinfo is None:
+        value = pendulum.instance(value, tz=zone(tz))
+    return utc_instant(value)
 
 
 def _due(due: datetime | None, due_date: date | None, tz: str) -> tuple[datetime | None, bool]:
     if due_date is not None:
         return all_day_due(due_date, tz), True
     if due is not None:
-        if due.tzinfo is None:
-            raise ToolError("'due' needs a UTC offset, e.g. 2026-12-01T09:00:00+05:00")
-        return due.astimezone(UTC), False
+        return _instant(due, tz), False
     return None, False
 
+
+_WHEN = "ISO 8601; without an offset it is the wall clock in the user's zone"
 
 IdempotencyKey = Annotated[
     str | None, Field(description="same key, same effect: a retried call does not act twice")
@@ -91,25 +147,31 @@ def build_server(
     tasks: Callable[[], TaskStore],
     users: Callable[[], UserStore],
     *,
-    verify_token: TokenCheck | None = None,
+    token_verifier: TokenVerifier | None = None,
     public_url: str = "http://127.0.0.1:8000",
 ) -> FastMCP:
-    """The server. Stores are looked up lazily so one server serves every app instance."""
+    """The server. Stores are looked up lazily so one server serves every app instance.
+
+    With a verifier, HTTP callers need a bearer token; the 401 names the protected-resource
+    metadata at the API's root (`/.well-known/oauth-protected-resource/mcp`, RFC 9728), which the
+    API serves together with its authorization server (see api/oauth.py).
+    """
     auth = None
-    verifier = None
-    if verify_token is not None:
-        verifier = JwtTokenVerifier(verify_token)
+    if token_verifier is not None:
         auth = AuthSettings(
             issuer_url=public_url,
             resource_server_url=f"{public_url}/mcp",
+            required_scopes=[READ_SCOPE],
             validate_token_resource=False,  # our verifier checks the audience itself
         )
-    # Tools answer with JSON text, not structured content: the client validates structured
-    # results against a JSON schema on every call, a cost the graph's hot path does not need.
     mcp = FastMCP(
         "todo",
-        instructions="Manage the signed-in user's tasks. Times are ISO 8601 with an offset.",
-        token_verifier=verifier,
+        transport_security=_transport_security(public_url),
+        instructions=(
+            "Manage the signed-in user's tasks. Call `whoami` for their time zone and the"
+            " current time; times without an offset are read in that zone."
+        ),
+        token_verifier=token_verifier,
         auth=auth,
         stateless_http=True,
         json_response=True,
@@ -118,8 +180,8 @@ def build_server(
 
     async def run(
         ctx: Context, key: str | None, action: Callable[[uuid.UUID, Meta], Awaitable[Task]]
-    ) -> dict[str, Any]:
-        user_id, correlation = _caller(ctx)
+    ) -> CallToolResult:
+        user_id, correlation = _caller(ctx, writes=True)
         meta = Meta(
             correlation_id=correlation,
             idempotency_key=key,
@@ -133,20 +195,40 @@ def build_server(
     async def zone_of(user_id: uuid.UUID) -> str:
         return (await users().get(user_id)).timezone
 
-    @mcp.tool(structured_output=False)
+    @mcp.tool(annotations=_READ)
+    async def whoami(ctx: Context) -> WhoamiOut:
+        """The user these tools act for: time zone, language, and the current time there."""
+        user_id, _ = _caller(ctx)
+        try:
+            user = await users().get(user_id)
+        except StoreError as exc:
+            raise ToolError(str(exc)) from exc
+        now = pendulum.now(zone(user.timezone))
+        return _answer(
+            Whoami(
+                email=user.email,
+                timezone=user.timezone,
+                locale=user.locale,
+                now=now.replace(microsecond=0),
+                utc_offset=now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],
+                today=now.date(),
+            )
+        )
+
+    @mcp.tool(annotations=_ADD)
     async def create_task(
         ctx: Context,
         title: str,
         notes: str | None = None,
         priority: Annotated[int, Field(ge=1, le=4)] = 4,
         tags: list[str] | None = None,
-        due: datetime | None = None,
-        due_date: date | None = None,
+        due: Annotated[datetime | None, Field(description=_WHEN)] = None,
+        due_date: Annotated[date | None, Field(description="makes the task all-day")] = None,
         reminder_offsets_minutes: list[int] | None = None,
-        rrule: str | None = None,
+        rrule: Annotated[str | None, Field(description="RFC 5545, e.g. FREQ=WEEKLY")] = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> dict[str, Any]:
-        """Create a task. `due` is a date-time with offset; `due_date` makes it all-day."""
+    ) -> TaskOut:
+        """Create a task. `due` is a date-time; `due_date` makes it all-day."""
 
         async def act(user_id: uuid.UUID, meta: Meta) -> Task:
             due_at, all_day = _due(due, due_date, await zone_of(user_id))
@@ -164,7 +246,7 @@ def build_server(
 
         return await run(ctx, idempotency_key, act)
 
-    @mcp.tool(structured_output=False)
+    @mcp.tool(annotations=_CHANGE)
     async def update_task(
         ctx: Context,
         task_id: uuid.UUID,
@@ -172,11 +254,11 @@ def build_server(
         notes: str | None = None,
         priority: Annotated[int | None, Field(ge=1, le=4)] = None,
         add_tags: list[str] | None = None,
-        due: datetime | None = None,
+        due: Annotated[datetime | None, Field(description=_WHEN)] = None,
         due_date: date | None = None,
         rrule: str | None = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> dict[str, Any]:
+    ) -> TaskOut:
         """Change a task's fields; only the given fields change. Tags are added."""
 
         async def act(user_id: uuid.UUID, meta: Meta) -> Task:
@@ -200,88 +282,109 @@ def build_server(
 
         return await run(ctx, idempotency_key, act)
 
-    @mcp.tool(structured_output=False)
-    async def get_task(ctx: Context, task_id: uuid.UUID) -> dict[str, Any]:
+    @mcp.tool(annotations=_READ)
+    async def get_task(ctx: Context, task_id: uuid.UUID) -> TaskOut:
         """One task by its id."""
-        return await run(ctx, None, lambda u, _: tasks().get(u, task_id))
+        user_id, _ = _caller(ctx)
+        try:
+            return _task_view(await tasks().get(user_id, task_id))
+        except StoreError as exc:
+            raise ToolError(str(exc)) from exc
 
-    @mcp.tool(structured_output=False)
+    @mcp.tool(annotations=_MARK)
     async def complete_task(
         ctx: Context, task_id: uuid.UUID, idempotency_key: IdempotencyKey = None
-    ) -> dict[str, Any]:
+    ) -> TaskOut:
         """Mark a task done."""
         return await run(ctx, idempotency_key, lambda u, m: tasks().complete(u, task_id, m))
 
-    @mcp.tool(structured_output=False)
+    @mcp.tool(annotations=_MARK)
     async def reopen_task(
         ctx: Context, task_id: uuid.UUID, idempotency_key: IdempotencyKey = None
-    ) -> dict[str, Any]:
+    ) -> TaskOut:
         """Open a done task again."""
         return await run(ctx, idempotency_key, lambda u, m: tasks().reopen(u, task_id, m))
 
-    @mcp.tool(structured_output=False)
+    @mcp.tool(annotations=_CHANGE)
     async def delete_task(
         ctx: Context, task_id: uuid.UUID, idempotency_key: IdempotencyKey = None
-    ) -> dict[str, Any]:
-        """Delete a task for good."""
+    ) -> TaskOut:
+        """Delete a task for good; answers with the task as it was."""
         return await run(ctx, idempotency_key, lambda u, m: tasks().delete(u, task_id, m))
 
-    @mcp.tool(structured_output=False)
+    @mcp.tool(annotations=_ADD)
     async def set_reminder(
         ctx: Context,
         task_id: uuid.UUID,
-        at: datetime | None = None,
+        at: Annotated[datetime | None, Field(description=_WHEN)] = None,
         offset_minutes: Annotated[int | None, Field(ge=0)] = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> dict[str, Any]:
-        """Add a reminder: an absolute time (with offset) or minutes before the due time."""
+    ) -> TaskOut:
+        """Add a reminder: an absolute time or minutes before the due time."""
 
         async def act(user_id: uuid.UUID, meta: Meta) -> Task:
             if (at is None) == (offset_minutes is None):
                 raise ToolError("give exactly one of 'at' or 'offset_minutes'")
-            if at is not None and at.tzinfo is None:
-                raise ToolError("'at' needs a UTC offset")
             current = await tasks().get(user_id, task_id)
-            reminder = Reminder(at=at, offset_minutes=offset_minutes)
+            when = None if at is None else _instant(at, await zone_of(user_id))
+            reminder = Reminder(at=when, offset_minutes=offset_minutes)
             patch = TaskPatch(reminders=[*current.reminders, reminder])
             return await tasks().update(user_id, task_id, patch, meta)
 
         return await run(ctx, idempotency_key, act)
 
-    @mcp.tool(structured_output=False)
+    @mcp.tool(annotations=_READ)
     async def list_tasks(
         ctx: Context,
         status: Literal["open", "done", "all"] = "open",
         tag: str | None = None,
         priority: Annotated[int | None, Field(ge=1, le=4)] = None,
-        due_from: datetime | None = None,
-        due_to: datetime | None = None,
+        due_from: Annotated[datetime | None, Field(description=f"inclusive; {_WHEN}")] = None,
+        due_to: Annotated[datetime | None, Field(description=f"exclusive; {_WHEN}")] = None,
         text: str | None = None,
         limit: Annotated[int, Field(ge=1, le=200)] = 50,
         cursor: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> PageOut:
         """List or search the user's tasks, newest first; pass `next_cursor` for the next page."""
         user_id, _ = _caller(ctx)
         try:
+            tz = await zone_of(user_id) if _naive(due_from, due_to) else "UTC"
             flt = TaskFilter(
                 status=None if status == "all" else Status(status),
                 tag=tag,
                 priority=priority,
-                due_from=due_from,
-                due_to=due_to,
+                due_from=None if due_from is None else _instant(due_from, tz),
+                due_to=None if due_to is None else _instant(due_to, tz),
                 text=text,
             )
-        except ValidationError as exc:
-            raise ToolError(first_error(exc)) from exc
-        try:
             page = await tasks().list(user_id, flt, limit=limit, cursor=cursor)
-        except InvalidCursor as exc:
-            raise ToolError(str(exc)) from exc
-        return {
-            "tasks": [_task_view(t) for t in page.items],
-            "more": page.next_cursor is not None,
-            "next_cursor": page.next_cursor,
-        }
+        except (InvalidCursor, StoreError, ValidationError, ValueError) as exc:
+            raise ToolError(first_error(exc)) from exc
+        return _answer(
+            TaskPage(
+                tasks=[TaskView.model_construct(**dict(t)) for t in page.items],
+                more=page.next_cursor is not None,
+                next_cursor=page.next_cursor,
+            )
+        )
 
     return mcp
 
+
+def _transport_security(public_url: str) -> TransportSecuritySettings:
+    """DNS-rebinding protection that lets in the API's public address, not only loopback
+    (FastMCP's default, which answers 421 to a client reaching `/mcp` by its real hostname)."""
+    public = urlsplit(public_url)
+    loopback = ["127.0.0.1", "localhost", "[::1]"]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[public.netloc, *(f"{h}:*" for h in loopback)],
+        allowed_origins=[
+            f"{public.scheme}://{public.netloc}",
+            *(f"{scheme}://{h}:*" for scheme in ("http", "https") for h in loopback),
+        ],
+    )
+
+
+def _naive(*values: datetime | None) -> bool:
+    return any(v is not None and v.tzinfo is None for v in values)

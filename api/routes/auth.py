@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from api.deps import CurrentUser, ServicesDep, forget_user
+from api.openapi import problems
 from api.problems import Problem
 from api.schemas import LoginIn, RegisterIn, TokenOut, UserOut, UserPatchIn
 from api.security import hash_password, verify_password
@@ -12,7 +13,12 @@ from api.security import hash_password, verify_password
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses=problems("already-exists"),
+)
 async def register(body: RegisterIn, services: ServicesDep) -> UserOut:
     user = await services.users.create(
         body.email, await hash_password(body.password), timezone=body.timezone, locale=body.locale
@@ -20,7 +26,7 @@ async def register(body: RegisterIn, services: ServicesDep) -> UserOut:
     return UserOut(**user.model_dump())
 
 
-@router.post("/login", response_model=TokenOut)
+@router.post("/login", response_model=TokenOut, responses=problems("invalid-credentials"))
 async def login(body: LoginIn, services: ServicesDep) -> TokenOut:
     found = await services.users.credentials(body.email)
     ok = await verify_password(found[1] if found else None, body.password)
@@ -41,7 +47,7 @@ async def me(user: CurrentUser) -> UserOut:
     return UserOut(**user.model_dump())
 
 
-@router.patch("/me", response_model=UserOut)
+@router.patch("/me", response_model=UserOut, responses=problems("invalid-change"))
 async def update_me(body: UserPatchIn, user: CurrentUser, services: ServicesDep) -> UserOut:
     """Change your time zone, language, or where reminders are delivered."""
     updated = await services.users.update(user.id, body.to_domain())

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, ServicesDep
+from api.openapi import LENIENT_QUERY
 from api.problems import Problem
 from domain import ical
 from domain.store import calendar_feeds
@@ -71,6 +72,7 @@ async def revoke_feed(user: CurrentUser, services: ServicesDep) -> Response:
     "/feeds/{secret}.ics",
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}},
+    openapi_extra=LENIENT_QUERY,  # calendar apps may add parameters of their own
 )
 async def feed(
     secret: Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")],

@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, ServicesDep
+from api.openapi import CHAT_STREAM_DOC, event_stream, problems
 from core.logging import correlation_id
 from domain.models import Text
 from domain.store import ConversationStore
@@ -74,7 +75,7 @@ async def chat_service(request: Request) -> ChatService:
 ChatDep = Annotated[ChatService, Depends(chat_service)]
 
 
-@router.post("/chat", response_model=ChatOut)
+@router.post("/chat", response_model=ChatOut, responses=problems("not-found"))
 async def chat(body: ChatIn, user: CurrentUser, service: ChatDep) -> ChatOut:
     """One turn: the assistant understands, acts (or asks), and replies in your language."""
     result = await service.turn(
@@ -83,7 +84,11 @@ async def chat(body: ChatIn, user: CurrentUser, service: ChatDep) -> ChatOut:
     return ChatOut.model_validate(result_json(result, user.timezone))
 
 
-@router.post("/chat/stream", response_class=StreamingResponse)
+@router.post(
+    "/chat/stream",
+    response_class=StreamingResponse,
+    responses={**event_stream(CHAT_STREAM_DOC), **problems("not-found")},
+)
 async def chat_stream(body: ChatIn, user: CurrentUser, service: ChatDep) -> StreamingResponse:
     """The same turn as server-sent events, shaped like the reply being made: `progress`
     (stage: understanding, planning, acting, replying), `action` per change, then `question`

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from api.deps import CurrentUser, RequestMeta, ServicesDep
+from api.openapi import problems
 from api.problems import Problem
 from api.responses import ModelResponse
 from api.schemas import TaskIn, TaskOut, TaskPageOut, TaskPatchIn, to_utc
@@ -45,7 +46,10 @@ def _out(task: Task, user: User, status_code: int = 200, **headers: str) -> Mode
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=TaskOut)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=TaskOut,
+    responses=problems("invalid-change"),
+)  # fmt: skip
 async def create_task(
     body: TaskIn, user: CurrentUser, services: ServicesDep, meta: RequestMeta
 ) -> Response:
@@ -87,7 +91,7 @@ async def get_task(task_id: uuid.UUID, user: CurrentUser, services: ServicesDep)
     return _out(await services.tasks.get(user.id, task_id), user)
 
 
-@router.patch("/{task_id}", response_model=TaskOut)
+@router.patch("/{task_id}", response_model=TaskOut, responses=problems("invalid-change"))
 async def update_task(
     task_id: uuid.UUID,
     body: TaskPatchIn,

@@ -26,6 +26,7 @@ from fastapi import APIRouter, FastAPI, WebSocket
 from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
+from api.credentials import authenticate
 from api.security import InvalidToken
 from api.services import Services
 from domain.events import Topic
@@ -252,7 +253,7 @@ async def live(
     try:
         if raw is None:
             raise InvalidToken("no token")
-        user_id: uuid.UUID = await services.tokens.verify(raw)
+        user_id: uuid.UUID = (await authenticate(services, raw)).user_id
         await services.users.get(user_id)
     except (InvalidToken, NotFound):
         # Closing before accepting answers the handshake with 403: no socket for strangers.

@@ -33,6 +33,14 @@ class Recipient:
     webhook_url: str | None
 
 
+# (subject prefix, due label) per account language.
+_WORDS = {
+    "en": ("Reminder", "Due"),
+    "ur": ("یاد دہانی", "آخری وقت"),
+    "ur-Latn": ("Yaad dehani", "Aakhri waqt"),
+}
+
+
 class ChannelError(Exception):
     """The channel did not take the reminder."""
 
@@ -76,12 +84,9 @@ class EmailChannel:
         msg = EmailMessage()
         msg["From"] = self.settings.smtp_from
         msg["To"] = to.email
-        if to.locale == "ur":
-            msg["Subject"] = f"یاد دہانی: {title}"
-            body = reminder.title + (f"\nآخری وقت: {due}" if due else "")
-        else:
-            msg["Subject"] = f"Reminder: {title}"
-            body = reminder.title + (f"\nDue: {due}" if due else "")
+        subject, due_label = _WORDS.get(to.locale, _WORDS["en"])
+        msg["Subject"] = f"{subject}: {title}"
+        body = reminder.title + (f"\n{due_label}: {due}" if due else "")
         # The same id on a resend lets a mail client fold a duplicate (delivery is at-least-once).
         msg["Message-ID"] = f"<{reminder.reminder_id}@todo-agent>"
         msg["X-Todo-Reminder-Id"] = str(reminder.reminder_id)

@@ -467,9 +467,7 @@ class TaskStore:
             )
         return task
 
-    async def _replayed(
-        self, db: Db, owner_id: uuid.UUID, meta: Meta, request: str
-    ) -> Task | None:
+    async def _replayed(self, db: Db, owner_id: uuid.UUID, meta: Meta, request: str) -> Task | None:
         """The stored result of the key's first request, or None if the key is unused."""
         if meta.idempotency_key is None:
             return None
@@ -553,4 +551,3 @@ def _validate_after(task: Task) -> None:
         )
     except ValueError as exc:
         raise InvalidChange(first_error(exc)) from exc
-

@@ -339,3 +339,19 @@ async def test_a_reconnect_resumes_after_the_last_event_seen(
         await tab.page.wait_for_function("() => window.seen.length >= 2")
     seen = await tab.page.evaluate("window.seen")
     assert seen == ["task.created seen live", "task.created missed while away"]
+
+
+async def test_a_roman_urdu_account_gets_the_latin_layout_and_roman_urdu(tabs: TabFactory) -> None:
+    tab = await tabs()
+    await tab.sign_up(new_email(), language="ur-Latn")
+    page = tab.page
+    await expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    await expect(page.locator("html")).to_have_attribute("lang", "ur-Latn")
+    await expect(page.locator("#tasks-title")).to_have_text("Kaam")
+    await tab.say("kal shaam 5 baje doodh lena")
+    await expect(tab.task("doodh", "upcoming")).to_be_visible()
+    # The reply is in Roman Urdu too (Latin letters, not English).
+    reply = await page.locator("#messages .msg.assistant").last.inner_text()
+    assert "doodh" in reply
+    assert not re.search(r"[\u0600-\u06ff]", reply)
+    assert await page.evaluate(LOW_CONTRAST) == []

@@ -58,8 +58,10 @@ def test_the_ingress_routes_only_the_public_api() -> None:
     (ingress,) = objects("production", "Ingress")
     (rule,) = ingress["spec"]["rules"]
     paths = {p["path"]: p["pathType"] for p in rule["http"]["paths"]}
-    # The API, the OAuth metadata, and the web app's page (exactly /) and files.
+    # The API, the OAuth metadata and endpoints, and the web app's page (exactly /) and files.
     assert paths == {"/v1": "Prefix", "/mcp": "Prefix", "/.well-known": "Prefix",
+                     "/authorize": "Prefix", "/token": "Prefix", "/register": "Prefix",
+                     "/revoke": "Prefix", "/oauth": "Prefix",
                      "/": "Exact", "/web": "Prefix"}  # fmt: skip
     assert {p["backend"]["service"]["name"] for p in rule["http"]["paths"]} == {"todo-agent-api"}
 

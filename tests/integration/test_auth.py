@@ -6,16 +6,20 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import jwt
+import pytest
 
 from tests.conftest import User, register
 
 
-async def test_register_and_login_returns_a_token_that_works(http: httpx.AsyncClient) -> None:
-    user = await register(http, timezone="Asia/Karachi", locale="ur")
+@pytest.mark.parametrize("locale", ["ur", "ur-Latn"])
+async def test_register_and_login_returns_a_token_that_works(
+    http: httpx.AsyncClient, locale: str
+) -> None:
+    user = await register(http, timezone="Asia/Karachi", locale=locale)
     r = await user.request("GET", "/v1/auth/me")
     assert r.status_code == 200
     assert r.json()["timezone"] == "Asia/Karachi"
-    assert r.json()["locale"] == "ur"
+    assert r.json()["locale"] == locale
 
 
 async def test_duplicate_email_is_a_conflict_whatever_the_case(http: httpx.AsyncClient) -> None:
