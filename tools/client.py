@@ -141,7 +141,7 @@ class DirectToolbox:
             raise failure(exc) from exc
         finally:
             request_ctx.reset(token)
-        return result if isinstance(result, dict) else _json(result)
+        return _direct_result(result)
 
 
 def _json(content: Any) -> dict[str, Any]:
@@ -154,6 +154,18 @@ def _json(content: Any) -> dict[str, Any]:
     else:
         text = str(content)
     return json.loads(text)
+
+
+def _direct_result(result: Any) -> dict[str, Any]:
+    """A tool's own return value: a ready CallToolResult (its structured content), or data."""
+    if isinstance(result, CallToolResult):
+        text = " ".join(c.text for c in result.content if isinstance(c, TextContent))
+        if result.isError:
+            raise ToolFailed(text or "the tool failed")
+        if result.structuredContent is not None:
+            return dict(result.structuredContent)
+        return _json(text)
+    return result if isinstance(result, dict) else _json(result)
 
 
 def _binding_interceptor(session: ClientSession):
