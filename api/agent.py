@@ -17,9 +17,10 @@ from api.services import Services
 from domain.store import ConversationStore, Outbox
 from graph.checkpointer import open_checkpointer
 from graph.graph import make_builder
+from graph.locks import ConversationLocks
 from graph.nodes import Deps
 from graph.service import ChatService
-from tools.client import HostedToolbox
+from tools.client import DirectToolbox
 from tools.server import build_server
 
 
@@ -59,19 +60,21 @@ class _AsMounted:
 async def open_agent(services: Services, mcp: FastMCP) -> AsyncIterator[ChatService]:
     settings = services.settings
     assert settings.database_url is not None
-    host = HostedToolbox(mcp)
-    toolbox = await host.start()
-    deps = Deps(toolbox=toolbox, outbox=Outbox(services.pool))
+    # The graph calls the tools in process, without the JSON-RPC round trip (bench_chat.py
+    # measures both); /mcp serves outside clients over HTTP as before.
+    deps = Deps(toolbox=DirectToolbox(mcp), outbox=Outbox(services.pool), tasks=services.tasks)
 
     async def provide() -> Deps:
         return deps
 
+    # Replicas share conversations: a turn holds its conversation's advisory lock.
+    locks = await ConversationLocks.open(settings.database_url, max_size=settings.db_pool_max)
     try:
         async with (
             open_checkpointer(settings.database_url, max_size=settings.db_pool_max) as saver,
             mcp.session_manager.run(),
         ):
             graph = make_builder(provide).compile(checkpointer=saver, name="todo_orchestrator")
-            yield ChatService(graph, ConversationStore(services.pool), settings)
+            yield ChatService(graph, ConversationStore(services.pool), settings, locks)
     finally:
-        await host.stop()
+        await locks.close()

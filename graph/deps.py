@@ -11,7 +11,7 @@ import asyncio
 from core.settings import get_settings
 from domain.store import Outbox, TaskStore, UserStore, create_pool
 from graph.nodes import Deps
-from tools.client import HostedToolbox
+from tools.client import DirectToolbox
 from tools.server import build_server
 
 _deps: Deps | None = None
@@ -27,6 +27,6 @@ async def studio_deps() -> Deps:
                 raise RuntimeError("set DATABASE_URL to run the graph outside the API")
             pool = await create_pool(url)
             tasks, users = TaskStore(pool), UserStore(pool)
-            toolbox = await HostedToolbox(build_server(lambda: tasks, lambda: users)).start()
-            _deps = Deps(toolbox=toolbox, outbox=Outbox(pool))
+            toolbox = DirectToolbox(build_server(lambda: tasks, lambda: users))
+            _deps = Deps(toolbox=toolbox, outbox=Outbox(pool), tasks=tasks)
     return _deps

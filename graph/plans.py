@@ -22,6 +22,33 @@ _NO = re.compile(
 )
 
 
+_THIS_ONE = re.compile(
+    r"^\s*(?:(?:just|only)\s+)?(?:this|that)(?:\s+(?:one|time|occurrence|week))?(?:\s+only)?"
+    r"|^\s*(?:just\s+|only\s+)?once"
+    r"|^\s*(?:صرف\s*)?(?:یہ|اس)(?:\s*(?:والا|والی|ایک|بار|دفعہ))*"
+    r"|^\s*صرف",
+    re.IGNORECASE,
+)
+_END = re.compile(r"\s*[.!۔]*\s*$")
+_EVERY_ONE = re.compile(
+    r"^\s*(?:every|all|each)\b|^\s*(?:the\s+)?(?:whole|entire)\s+series|^\s*always"
+    r"|^\s*(?:ہر|سب|سارے|تمام|ہمیشہ)",
+    re.IGNORECASE,
+)
+
+
+def every_one(answer: str) -> bool:
+    """ "every one", "all of them", "ہر بار": the whole series."""
+    return bool(_EVERY_ONE.match(answer))
+
+
+def this_one(answer: str) -> bool:
+    """ "just this one", "only this time", "صرف یہ والا": one occurrence."""
+    if every_one(answer) or (found := _THIS_ONE.match(answer)) is None:
+        return False
+    return _END.fullmatch(answer[found.end() :]) is not None
+
+
 def yes(answer: str) -> bool:
     return bool(_YES.match(answer))
 

@@ -1,4 +1,8 @@
-"""Resolving "buy milk", "the dentist" or "it" to one of the user's tasks by fuzzy match."""
+"""Resolving "buy milk" or "the dentist" to one of a few candidate tasks by fuzzy match.
+
+Postgres finds the candidates (trigram similarity, scoped by owner: `TaskStore.search`); this
+module only ranks those few, so a reference costs the same at 10 tasks as at 3,000.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-# A match this good names a task; a rival this close makes the reference ambiguous.
-MATCH_SCORE = 75
-AMBIGUITY_MARGIN = 8
+from graph.policy import DEFAULT, Policy
 
 _FILLER = re.compile(
     r"^(?:the|my|a|an|task|todo|item)\s+|\s+(?:task|todo|item|one)$"
@@ -29,15 +31,16 @@ class Resolution:
         return self.task is None and len(self.candidates) > 1
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
+    """The words that name the task, without 'the', 'task', 'والا' and the like."""
     previous = None
     while previous != text:
         previous, text = text, _FILLER.sub(" ", text).strip()
     return text
 
 
-def resolve(text: str, tasks: list[dict[str, Any]]) -> Resolution:
-    query = _clean(text)
+def resolve(text: str, tasks: list[dict[str, Any]], policy: Policy = DEFAULT) -> Resolution:
+    query = clean(text)
     if not query or not tasks:
         return Resolution()
     titles = {i: t["title"] for i, t in enumerate(tasks)}
@@ -45,13 +48,13 @@ def resolve(text: str, tasks: list[dict[str, Any]]) -> Resolution:
     if len(exact) == 1:
         return Resolution(task=exact[0])
     scored = process.extract(
-        query, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=5,
-        score_cutoff=MATCH_SCORE,
+        query, titles, scorer=fuzz.WRatio, processor=utils.default_process, limit=policy.choices,
+        score_cutoff=policy.match_score,
     )  # fmt: skip
     if not scored:
         return Resolution()
     best_score = scored[0][1]
-    close = [tasks[i] for _, score, i in scored if best_score - score < AMBIGUITY_MARGIN]
+    close = [tasks[i] for _, score, i in scored if best_score - score < policy.ambiguity_margin]
     if len(close) == 1:
         return Resolution(task=close[0])
     return Resolution(candidates=close)

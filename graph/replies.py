@@ -11,6 +11,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from graph import plan as p
+from graph.plans import moment
+
 _UR_DAYS = ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"]
 _UR_MONTHS = [
     "جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون",
@@ -32,6 +35,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_offset": "{minutes} before it is due",
         "reminder_at": "at {at}",
         "reminder_due": "when it is due",
+        "reminder_every": "{rule}; next: {next}",
+        "reminder_note": "I'll remind you on {at}.",
         "listed_none": "You have no tasks that match.",
         "listed": "You have {count} tasks:\n{lines}",
         "listed_one": "You have 1 task:\n{lines}",
@@ -54,10 +59,24 @@ TEXT: dict[str, dict[str, str]] = {
         "ask_confirm_delete": "Delete “{title}”? (yes/no)",
         "ask_confirm_set_reminder": "Set a reminder for “{title}”? (yes/no)",
         "ask_confirm_create": "Shall I add “{title}” as a task? (yes/no)",
+        "ask_confirm_undo": "Undo the last change to “{title}” (back to {when})? (yes/no)",
+        "ask_scope": (
+            "“{title}” repeats. Move just this one, or every one? (this one / every one)"
+        ),
         "no_match": "I couldn't find a task matching “{text}”.",
         "no_last": "I'm not sure which task you mean; please name it.",
         "cancelled": "OK, I won't do that.",
-        "failed": "I couldn't do that: {error}",
+        "failed": "Sorry, that didn't work on my side. Please try again.",
+        "error_title_too_long": "That name is too long for a task: {max} characters at most.",
+        "error_notes_too_long": "Those notes are too long: {max} characters at most.",
+        "error_not_found": "That task isn't there any more.",
+        "error_conflict": "That task changed in the meantime. Please try again.",
+        "error_busy": "I'm still working on that. Please try again in a moment.",
+        "error_invalid_change": (
+            "I can't do that with this task (a reminder before the due time needs a due time)."
+        ),
+        "error_invalid_rule": "I can't repeat a task on that schedule.",
+        "error_invalid": "Some of those details aren't valid, so I changed nothing.",
         "nothing_to_delete": "You have no tasks to delete.",
         "nothing_to_complete": "You have no open tasks.",
         "help": (
@@ -83,6 +102,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_offset": "وقت سے {minutes} پہلے",
         "reminder_at": "{at}",
         "reminder_due": "مقررہ وقت پر",
+        "reminder_every": "{rule}؛ اگلی بار: {next}",
+        "reminder_note": "میں آپ کو {at} یاد دلاؤں گا۔",
         "listed_none": "ایسا کوئی کام نہیں ملا۔",
         "listed": "آپ کے {count} کام ہیں:\n{lines}",
         "listed_one": "آپ کا 1 کام ہے:\n{lines}",
@@ -105,10 +126,24 @@ TEXT: dict[str, dict[str, str]] = {
         "ask_confirm_delete": "کیا “{title}” حذف کر دوں؟ (ہاں/نہیں)",
         "ask_confirm_set_reminder": "کیا “{title}” کی یاد دہانی لگا دوں؟ (ہاں/نہیں)",
         "ask_confirm_create": "کیا “{title}” کو کام کے طور پر شامل کر دوں؟ (ہاں/نہیں)",
+        "ask_confirm_undo": "کیا “{title}” کی پچھلی تبدیلی واپس کر دوں ({when})؟ (ہاں/نہیں)",
+        "ask_scope": (
+            "“{title}” بار بار آتا ہے۔ صرف یہ والا منتقل کروں یا ہر بار والا؟ (صرف یہ / ہر بار)"
+        ),
         "no_match": "“{text}” سے ملتا کوئی کام نہیں ملا۔",
         "no_last": "معلوم نہیں آپ کون سا کام کہہ رہے ہیں؛ براہ کرم اس کا نام لکھیں۔",
         "cancelled": "ٹھیک ہے، یہ نہیں کروں گا۔",
-        "failed": "یہ نہیں ہو سکا: {error}",
+        "failed": "معاف کیجیے، یہ نہیں ہو سکا۔ دوبارہ کوشش کریں۔",
+        "error_title_too_long": "کام کا نام بہت لمبا ہے: زیادہ سے زیادہ {max} حروف۔",
+        "error_notes_too_long": "تفصیل بہت لمبی ہے: زیادہ سے زیادہ {max} حروف۔",
+        "error_not_found": "یہ کام اب موجود نہیں۔",
+        "error_conflict": "یہ کام اسی دوران بدل گیا۔ دوبارہ کوشش کریں۔",
+        "error_busy": "یہ ابھی جاری ہے۔ ذرا دیر بعد دوبارہ کوشش کریں۔",
+        "error_invalid_change": (
+            "اس کام کے ساتھ یہ نہیں ہو سکتا (وقت سے پہلے یاد دہانی کے لیے کام کا وقت چاہیے)۔"
+        ),
+        "error_invalid_rule": "اس ترتیب سے کام دہرایا نہیں جا سکتا۔",
+        "error_invalid": "کچھ تفصیلات درست نہیں، اس لیے کچھ نہیں بدلا۔",
         "nothing_to_delete": "حذف کرنے کے لیے کوئی کام نہیں۔",
         "nothing_to_complete": "آپ کا کوئی کھلا کام نہیں۔",
         "help": (
@@ -163,7 +198,25 @@ TEXT: dict[str, dict[str, str]] = {
             "Maloom nahi aap kaun sa kaam keh rahe hain; meherbani kar ke us ka naam likhein."
         ),
         "cancelled": "Theek hai, ye nahi karunga.",
-        "failed": "Ye nahi ho saka: {error}",
+        "failed": "Maaf kijiye, ye nahi ho saka. Dobara koshish karein.",
+        "error_title_too_long": "Kaam ka naam bohat lamba hai: zyada se zyada {max} huroof.",
+        "error_notes_too_long": "Tafseel bohat lambi hai: zyada se zyada {max} huroof.",
+        "error_not_found": "Ye kaam ab maujood nahi.",
+        "error_conflict": "Ye kaam isi dauran badal gaya. Dobara koshish karein.",
+        "error_busy": "Ye abhi jaari hai. Thori der baad dobara koshish karein.",
+        "error_invalid_change": (
+            "Is kaam ke saath ye nahi ho sakta"
+            " (waqt se pehle reminder ke liye kaam ka waqt chahiye)."
+        ),
+        "error_invalid_rule": "Is tarteeb se kaam dohraya nahi ja sakta.",
+        "error_invalid": "Kuch tafseelat durust nahi, is liye kuch nahi badla.",
+        "reminder_every": "{rule}; agli baar: {next}",
+        "reminder_note": "Main aap ko {at} yaad dilaunga.",
+        "ask_confirm_undo": "Kya “{title}” ki pichli tabdeeli wapas kar dun ({when})? (haan/nahi)",
+        "ask_scope": (
+            "“{title}” baar baar aata hai. Sirf ye wala shift karun ya har baar wala?"
+            " (sirf ye / har baar)"
+        ),
         "nothing_to_delete": "Delete karne ke liye koi kaam nahi.",
         "nothing_to_complete": "Aap ka koi khula kaam nahi.",
         "help": (
@@ -181,10 +234,22 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def say(lang: str, key: str, **values: Any) -> str:
+    """The message `key` in `lang`; a language without that message falls back to English."""
     table = TEXT.get(lang, TEXT["en"])
     if values.get("count") == 1 and f"{key}_one" in table:
         key = f"{key}_one"
     return table.get(key, TEXT["en"][key]).format(**values)
+
+
+def error(lang: str, code: str, **values: Any) -> str:
+    """A refused tool call, worded from its code (never from the exception's text)."""
+    key = f"error_{code}"
+    if key not in TEXT["en"]:
+        key = "failed"
+    try:
+        return say(lang, key, **values)
+    except KeyError:  # a code whose values did not come along
+        return say(lang, "failed")
 
 
 def by_time(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -249,3 +314,53 @@ def task_lines(tasks: list[dict[str, Any]], tz: str, lang: str, limit: int = 10)
     if len(tasks) > limit:
         lines.append("…")
     return "\n".join(lines)
+
+
+# Quick replies of "just this one or every one?": (label, the answer sent back). Roman Urdu
+# sends the English words, which the answer is read by.
+_SCOPE_OPTIONS = {
+    "en": (("Just this one", "this one"), ("Every one", "every one")),
+    "ur": (("صرف یہ والا", "صرف یہ والا"), ("ہر بار", "ہر بار")),
+    "ur-Latn": (("Sirf ye wala", "this one"), ("Har baar", "every one")),
+}
+
+
+def question_options(question: Any, lang: str) -> list[dict[str, str]] | None:
+    """The answers a question offers as buttons, when its kind has its own (the stream's
+    question event adds yes/no and numbered choices itself)."""
+    if isinstance(question, p.AskScope):
+        pairs = _SCOPE_OPTIONS.get(lang, _SCOPE_OPTIONS["en"])
+        return [{"label": label, "value": value} for label, value in pairs]
+    return None
+
+
+def question_text(question: Any, tz: str, lang: str) -> str:
+    """The words of a clarifying question (graph.plan's Question types)."""
+    match question:
+        case p.AskTitle():
+            return say(lang, "ask_title")
+        case p.AskWhen(task=task, no_due=True) if task is not None:
+            return say(lang, "ask_when_no_due", title=task.title)
+        case p.AskWhen():
+            return say(lang, "ask_when")
+        case p.AskTarget(lost_track=lost):
+            return say(lang, "no_last" if lost else "ask_target")
+        case p.AskChanges(task=task):
+            return say(lang, "ask_changes", title=task.title)
+        case p.AskWhich(candidates=candidates):
+            options = task_lines([c.view() for c in candidates], tz, lang)
+            return say(lang, "ask_which", options=options)
+        case p.AskScope(this_one=plan):
+            return say(lang, "ask_scope", title=plan.task.title)
+        case p.Confirm(plan=p.UpdateTask(undo=True, task=task, fields=fields)):
+            assert fields.due_date is not None  # an undo puts a due time back
+            at = moment(fields.due_date, fields.due_time, tz)
+            back = when(at, tz, lang, all_day=fields.due_time is None)
+            return say(lang, "ask_confirm_undo", title=fields.title or task.title, when=back)
+        case p.Confirm(plan=p.CreateTask(fields=fields)):
+            return say(lang, "ask_confirm_create", title=fields.title)
+        case p.Confirm(plan=p.BulkChange(kind=kind, task_ids=ids)):
+            return say(lang, f"ask_confirm_{kind}", count=len(ids))
+        case p.Confirm(plan=p.UpdateTask() | p.SetReminder() | p.ChangeStatus() as plan):
+            return say(lang, f"ask_confirm_{plan.kind}", title=plan.task.title)
+    raise TypeError(f"not a question: {question!r}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
@@ -20,6 +21,7 @@ from core.settings import Settings
 from domain.models import User
 from domain.store import Conversation, ConversationStore
 from graph.context import Context
+from graph.locks import ConversationLocks
 from graph.stream_events import action_event, error_event, question_event, stage_of
 
 log = logging.getLogger(__name__)
@@ -41,13 +43,14 @@ class ChatResult:
 
 class ChatService:
     def __init__(
-        self, graph: CompiledStateGraph, conversations: ConversationStore, settings: Settings
-    ) -> None:
+        self, graph: CompiledStateGraph, conversations: ConversationStore, settings: Settings,
+        locks: ConversationLocks | None = None,
+    ) -> None:  # fmt: skip
         self.graph = graph
         self.conversations = conversations
         self.settings = settings
-        # Two turns of one conversation must not interleave; one lock per live conversation.
-        self._locks: dict[uuid.UUID, asyncio.Lock] = {}
+        # Two turns of one conversation must not interleave, in this process or another one.
+        self.locks = locks or ConversationLocks()
         self._running: set[asyncio.Task[None]] = set()  # streamed turns, referenced till done
 
     def _context(
@@ -69,14 +72,21 @@ class ChatService:
             clarify_threshold=s.clarify_threshold,
         )
 
-    def _run(
+    async def _awaiting(self, conversation: Conversation) -> bool:
+        """Whether the thread is paused at a question: the checkpointer's pending interrupt is
+        the truth (the conversation row's flag is a copy for listings)."""
+        if self.graph.checkpointer is None:
+            return conversation.awaiting_reply
+        config: RunnableConfig = {"configurable": {"thread_id": str(conversation.id)}}
+        return bool((await self.graph.aget_state(config)).interrupts)
+
+    async def _run(
         self, conversation: Conversation, user: User, message: str,
         correlation_id: str | None, now: datetime | None,
     ) -> tuple[Any, dict[str, Any], dict[str, Any]]:  # fmt: skip
         """Input, config and options of one run: a waiting conversation resumes its question."""
-        payload: Any = (
-            Command(resume=message) if conversation.awaiting_reply else {"message": message}
-        )
+        awaiting = await self._awaiting(conversation)
+        payload: Any = Command(resume=message) if awaiting else {"message": message}
         # Run name, tags and metadata are what a LangSmith trace (LANGSMITH_TRACING=true) is
         # found by: one conversation's turns, one request's correlation id.
         config = {
@@ -87,7 +97,7 @@ class ChatService:
                 "conversation_id": str(conversation.id),
                 "user_id": str(user.id),
                 "correlation_id": correlation_id,
-                "resumed": conversation.awaiting_reply,
+                "resumed": awaiting,
             },
         }
         options = {
@@ -104,15 +114,10 @@ class ChatService:
         if conversation_id is None:  # nobody else knows a new conversation's id yet
             yield await self.conversations.open(user.id, None)
             return
-        async with self._lock(conversation_id):
+        async with self.locks.hold(conversation_id):
             # Read under the lock: a turn queued behind another sees the question it left, and
             # one queued behind a delete finds nothing (404) instead of acting on a lost thread.
             yield await self.conversations.open(user.id, conversation_id)
-
-    def _lock(self, conversation_id: uuid.UUID) -> asyncio.Lock:
-        if len(self._locks) > 10_000:
-            self._locks = {k: v for k, v in self._locks.items() if v.locked()}
-        return self._locks.setdefault(conversation_id, asyncio.Lock())
 
     async def turn(
         self,
@@ -124,7 +129,9 @@ class ChatService:
         now: datetime | None = None,
     ) -> ChatResult:
         async with self._locked(user, conversation_id) as conversation:
-            payload, config, options = self._run(conversation, user, message, correlation_id, now)
+            payload, config, options = await self._run(
+                conversation, user, message, correlation_id, now
+            )
             out = await self.graph.ainvoke(payload, config, **options)
             return await self._finish(conversation.id, message, out)
 
@@ -165,7 +172,7 @@ class ChatService:
         language = user.locale
         try:
             async with self._locked(user, conversation_id) as conversation:
-                payload, config, options = self._run(
+                payload, config, options = await self._run(
                     conversation, user, message, correlation_id, now
                 )
                 final: dict[str, Any] = {}
@@ -212,7 +219,7 @@ class ChatService:
             if self.graph.checkpointer is not None:
                 await self.graph.checkpointer.adelete_thread(str(conversation_id))
             await self.conversations.delete(user.id, conversation_id)
-            self._locks.pop(conversation_id, None)
+            self.locks.forget(conversation_id)
 
     async def _finish(
         self, conversation_id: uuid.UUID, message: str, out: dict[str, Any]
@@ -238,13 +245,17 @@ class ChatService:
         return result
 
 
+# The node that settles a turn's reply: the orchestrator's audit step (respond: older graphs).
+_REPLYING = frozenset({"audit", "respond"})
+
+
 def _step_events(node: str, update: Any, language: str) -> list[tuple[str, dict[str, Any]]]:
     """What one finished node has to tell: the changes it made, or the reply it wrote."""
     if not isinstance(update, dict):
         return []
     tasks = update.get("tasks") or []
     events = [("action", action_event(a, tasks)) for a in update.get("actions") or ()]
-    if node == "respond" and update.get("reply"):
+    if node in _REPLYING and update.get("reply"):
         events.append(("reply", _reply(update["reply"], update.get("language") or language)))
     return events
 

@@ -1,8 +1,15 @@
-"""The orchestrator's state. Per-turn keys are reset by load_context; the rest lives on."""
+"""The orchestrator's state. Per-turn keys are reset when a turn is understood; the rest lives on.
+
+Decisions, proposals and understandings are stored as JSON (checkpoints stay plain data) and read
+back through their types: `graph.plan.decision_of`, `Understanding.model_validate`.
+"""
 
 from __future__ import annotations
 
 from typing import Any, TypedDict
+
+from skills.audit.decision import Outcome
+from skills.routing import Skill
 
 
 class InputState(TypedDict):
@@ -21,19 +28,22 @@ class State(InputState, OutputState, total=False):
     turn: int
     turn_key: str  # the turn's number and message digest: scopes tool idempotency keys
     understanding: dict[str, Any] | None
-    skill: str | None
-    skill_result: dict[str, Any] | None
-    plan: dict[str, Any] | None  # {"op": ..., "task_ids": [...], ...}
-    outcome: str
+    skill: Skill | None
+    skill_result: dict[str, Any] | None  # the skill's typed proposal (skills/*/graph.py)
+    pinned: dict[str, Any] | None  # the task the user picked in answer to a question
+    decision: dict[str, Any] | None  # graph.plan.Decision: plan, question or answer
+    outcome: Outcome
     tool_calls: list[dict[str, Any]]
     last_task_id: str | None  # "it", "that", "اسے" refer to this one
+    last_change: dict[str, Any] | None  # what the last update replaced: "undo" puts it back
 
 
 PER_TURN_RESET: dict[str, Any] = {
     "understanding": None,
     "skill": None,
     "skill_result": None,
-    "plan": None,
+    "pinned": None,
+    "decision": None,
     "outcome": "answered",
     "tool_calls": [],
     "actions": [],

@@ -24,6 +24,11 @@ _STAGES: dict[str, Stage] = {
     "validate": "planning",
     "execute": "acting",
     "respond": "replying",
+    # the orchestrator's steps (graph/graph.py)
+    "understand": "understanding",
+    "decide": "planning",
+    "act": "acting",
+    "audit": "replying",  # records the decision and settles the reply's words
 }
 
 # The answer a confirmation button sends is a word the clarify node reads as yes or no; the
@@ -64,7 +69,8 @@ def question_event(question: dict[str, Any], language: str, tz: str) -> dict[str
         ]
     else:
         options = []
-    op = (question.get("plan") or {}).get("op")
+    plan = question.get("plan") or {}
+    op = plan.get("op") or plan.get("kind")  # graph.plan's plans name their kind
     return {
         "kind": kind or "open",
         "text": str(question.get("text", "")),

@@ -42,21 +42,24 @@ def understood(state: SkillInput) -> Understanding:
     return understand_sync(state["text"], parse_context(state))
 
 
-def understand(state: SkillState) -> dict[str, Any]:
-    """Node: make sure the state carries an understanding."""
-    if state.get("understanding") is not None:
-        return {}
-    return {"understanding": understood(state).model_dump(mode="json")}
-
-
 def skill_graph(
     name: str, shape: Callable[[SkillState], dict[str, Any]], output_schema: type
 ) -> CompiledStateGraph:
-    """understand → shape: the two steps every language skill takes, compiled for reuse."""
+    """One step, `propose`: the skill's typed proposal from the understanding it was given (or,
+    alone, from its own reading of the text). One node, so a skill costs the orchestrator one
+    superstep of its own."""
+
+    # Async, though it does no I/O: LangGraph runs a sync node in a thread pool, a hop that costs
+    # more than the node itself. No checkpointer of its own: inside the orchestrator a skill is
+    # one step of the parent's turn, and the parent's checkpoint is the one that counts.
+    async def propose(state: SkillState) -> dict[str, Any]:
+        if state.get("understanding") is not None:
+            return shape(state)
+        update = {"understanding": understood(state).model_dump(mode="json")}
+        return {**update, **shape({**state, **update})}  # type: ignore[typeddict-item]
+
     builder = StateGraph(SkillState, input_schema=SkillInput, output_schema=output_schema)
-    builder.add_node("understand", understand)
-    builder.add_node("shape", shape)
-    builder.add_edge(START, "understand")
-    builder.add_edge("understand", "shape")
-    builder.add_edge("shape", END)
-    return builder.compile(name=name)
+    builder.add_node("propose", propose)
+    builder.add_edge(START, "propose")
+    builder.add_edge("propose", END)
+    return builder.compile(name=name, checkpointer=False)

@@ -1,4 +1,9 @@
-"""The graph's side of MCP: one in-process session, its tools through langchain-mcp-adapters.
+"""The graph's side of MCP: the task tools, called in process.
+
+`DirectToolbox` calls the FastMCP server's tools directly (argument validation, the same tool
+functions, no JSON-RPC encoding or in-memory streams); `Toolbox` goes through an in-process MCP
+session and langchain-mcp-adapters, as an outside client would. Both bind the call to the run's
+user the same way and raise the same coded `ToolFailed`; bench/bench_chat.py measures both.
 
 The session is opened and closed by the same task (the app's lifespan): MCP sessions closed from
 another task raise ClosedResourceError (langchain-mcp-adapters #99/#142). Calls come from any
@@ -10,24 +15,66 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.tools import BaseTool
 from langchain_mcp_adapters.interceptors import MCPToolCallRequest
 from langchain_mcp_adapters.tools import load_mcp_tools
 from mcp import ClientSession, types
 from mcp.server.fastmcp import FastMCP
+from mcp.server.lowlevel.server import request_ctx
+from mcp.shared.context import RequestContext
 from mcp.shared.memory import create_connected_server_and_client_session
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, RequestParams, TextContent
+from pydantic import ValidationError
 
+from domain.recurrence import InvalidRecurrence
+from domain.store import StoreError
 from tools.server import CORRELATION_META_KEY, USER_META_KEY
 
 
 class ToolFailed(Exception):
-    """A tool refused the call; the message is meant for the user."""
+    """A tool refused the call. `code` (with `values`) is what a reply is worded from, in the
+    user's language; the message is for logs and the audit trail, never for the chat."""
+
+    def __init__(self, message: str, code: str = "failed", **values: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
+
+
+def failure(exc: BaseException) -> ToolFailed:
+    """A coded failure from what the tool raised: the first domain or validation error in the
+    chain decides the code; anything else is a plain `failed`."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ValidationError):
+            return _invalid(cause, str(exc))
+        if isinstance(cause, StoreError | InvalidRecurrence):
+            return ToolFailed(str(exc), _STORE_CODES.get(type(cause).__name__, "invalid"))
+        cause = cause.__cause__ or cause.__context__
+    return ToolFailed(str(exc))
+
+
+_STORE_CODES = {
+    "NotFound": "not_found", "VersionConflict": "conflict", "InvalidChange": "invalid_change",
+    "InvalidRecurrence": "invalid_rule", "IdempotencyKeyInFlight": "busy",
+    "IdempotencyKeyReused": "conflict",
+}  # fmt: skip
+
+
+def _invalid(err: ValidationError, message: str) -> ToolFailed:
+    first = err.errors()[0]
+    name = next((str(p) for p in reversed(first.get("loc", ())) if isinstance(p, str)), "")
+    limit = (first.get("ctx") or {}).get("max_length")
+    too_long = first.get("type") in ("string_too_long", "too_long")
+    if too_long and name in ("title", "notes") and limit:
+        return ToolFailed(message, f"{name}_too_long", max=str(limit))
+    return ToolFailed(message, "invalid")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +101,47 @@ class Toolbox:
             clean["idempotency_key"] = binding.idempotency_key
         try:
             content = await tool.ainvoke({**clean, "runtime": binding})
+        except ToolFailed:
+            raise
         except Exception as exc:  # ToolException from the adapter carries the server's message
             raise ToolFailed(str(exc)) from exc
         return _json(content)
+
+
+class DirectToolbox:
+    """The server's tools called as functions, bound to the user through the same request
+    `_meta` an in-process MCP session would carry: what a tool sees is the same either way."""
+
+    def __init__(self, server: FastMCP) -> None:
+        self.server = server
+        # FastMCP.call_tool always converts the result to content blocks (JSON text); the tool
+        # manager can hand back the tool's own return value.
+        self._tools = server._tool_manager
+        self._calls = itertools.count(1)
+
+    async def call(self, name: str, args: dict[str, Any], binding: CallBinding) -> dict[str, Any]:
+        tool = self._tools.get_tool(name)
+        if tool is None:
+            raise ToolFailed(f"unknown tool {name}")
+        clean = {k: v for k, v in args.items() if v is not None}
+        if binding.idempotency_key and "idempotency_key" in tool.parameters["properties"]:
+            clean["idempotency_key"] = binding.idempotency_key
+        meta = {USER_META_KEY: binding.user_id}
+        if binding.correlation_id:
+            meta[CORRELATION_META_KEY] = binding.correlation_id
+        # No session: a tool that wrote to its client (progress, logs) would fail, and none does.
+        request: RequestContext[Any, Any, Any] = RequestContext(
+            request_id=next(self._calls), meta=RequestParams.Meta(**meta),
+            session=cast(Any, None), lifespan_context=None,
+        )  # fmt: skip
+        token = request_ctx.set(request)
+        try:
+            result = await tool.run(clean, context=self.server.get_context())
+        except Exception as exc:
+            raise failure(exc) from exc
+        finally:
+            request_ctx.reset(token)
+        return _direct_result(result)
 
 
 def _json(content: Any) -> dict[str, Any]:
@@ -69,6 +154,18 @@ def _json(content: Any) -> dict[str, Any]:
     else:
         text = str(content)
     return json.loads(text)
+
+
+def _direct_result(result: Any) -> dict[str, Any]:
+    """A tool's own return value: a ready CallToolResult (its structured content), or data."""
+    if isinstance(result, CallToolResult):
+        text = " ".join(c.text for c in result.content if isinstance(c, TextContent))
+        if result.isError:
+            raise ToolFailed(text or "the tool failed")
+        if result.structuredContent is not None:
+            return dict(result.structuredContent)
+        return _json(text)
+    return result if isinstance(result, dict) else _json(result)
 
 
 def _binding_interceptor(session: ClientSession):

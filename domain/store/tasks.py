@@ -4,6 +4,7 @@ outbox in the same transaction as the row, so a change and its events exist toge
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,6 +60,27 @@ WITH t AS (
 SELECT count(*) FROM t
 """
 
+
+_WORD = re.compile(r"\w+")
+# Inside TaskStore `list` names its method, so its annotations use these.
+TaskList = list[Task]
+IdList = list[uuid.UUID]
+RecordList = list[asyncpg.Record]
+_SEARCH_WORDS_SQL = f"""
+SELECT {_COLUMNS} FROM app.tasks
+WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)
+  AND to_tsvector('simple', title) @@ to_tsquery('simple', $3)
+ORDER BY similarity(title, $4) DESC, created_at DESC
+LIMIT $5
+"""
+_SEARCH_TRIGRAMS_SQL = f"""
+SELECT {_COLUMNS} FROM app.tasks
+WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)
+  AND ($3 % title OR $3 <% title OR $3 %> title OR title ILIKE $4)
+ORDER BY greatest(similarity($3, title), word_similarity($3, title), word_similarity(title, $3))
+  DESC, created_at DESC
+LIMIT $5
+"""
 
 # What an idempotency key was used for: the event the change emits, and the task it changed.
 _CREATE_REQUEST = EventType.TASK_CREATED.value
@@ -171,6 +193,46 @@ class TaskStore:
         items = [_row_to_task(r) for r in rows[:limit]]
         next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
         return Page(items=items, next_cursor=next_cursor)
+
+    async def search(
+        self, owner_id: uuid.UUID, text: str, *, status: Status | None = None, limit: int = 20
+    ) -> TaskList:
+        """The owner's tasks whose title best matches `text`, best first, at most `limit`: the
+        candidates of a reference. Titles with all its words, else with any of them, come from
+        the owner-scoped full-text index; when none has (a typo, a script the text parser does
+        not split), the trigram index finds similar titles. Only the candidates are ranked (by
+        trigram similarity), so the cost follows the matches, not the size of the list."""
+        state = status.value if status is not None else None
+        # A word of three letters or more also matches as a beginning ("dent" → "dentist");
+        # shorter ones and numbers only as themselves, or "5" would match every "5…".
+        terms = [w + ":*" if len(w) > 2 and not w.isdigit() else w
+                 for w in _WORD.findall(text.casefold())[:8]]  # fmt: skip
+        rows: RecordList = []
+        # Every word first (a handful of titles), then any word; \w+ needs no escaping.
+        for joiner in (" & ", " | ") if terms else ():
+            query = joiner.join(terms)
+            rows = await self.db.fetch(_SEARCH_WORDS_SQL, owner_id, state, query, text, limit)
+            if rows or len(terms) == 1:
+                break
+        if not rows:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+            rows = await self.db.fetch(
+                _SEARCH_TRIGRAMS_SQL, owner_id, state, text, pattern + "%", limit
+            )
+        return [_row_to_task(r) for r in rows]
+
+    async def ids(
+        self, owner_id: uuid.UUID, *, status: Status | None = None, limit: int = 5_000
+    ) -> IdList:
+        """The ids of the owner's tasks (of a status), oldest first: what a bulk change covers."""
+        rows = await self.db.fetch(
+            "SELECT id FROM app.tasks WHERE owner_id = $1 AND ($2::text IS NULL OR status = $2)"
+            " ORDER BY created_at, id LIMIT $3",
+            owner_id,
+            status.value if status is not None else None,
+            limit,
+        )
+        return [r["id"] for r in rows]
 
     # -- writes --------------------------------------------------------------------------------
 

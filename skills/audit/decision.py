@@ -6,22 +6,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from skills.routing import Skill, skill_for
 from skills.understanding.types import Intent, Understanding
 
-Skill = Literal["task", "reminder", "recurring", "query", "help"]
 Outcome = Literal["executed", "clarify", "confirm", "rejected", "answered"]
-
-_SKILL_OF_INTENT: dict[Intent, Skill] = {
-    Intent.CREATE_TASK: "task",
-    Intent.UPDATE_TASK: "task",
-    Intent.COMPLETE_TASK: "task",
-    Intent.REOPEN_TASK: "task",
-    Intent.DELETE_TASK: "task",
-    Intent.QUERY_TASKS: "query",
-    Intent.SET_REMINDER: "reminder",
-    Intent.HELP: "help",
-    Intent.UNKNOWN: "help",
-}
 
 
 class ToolCall(BaseModel):
@@ -43,17 +31,6 @@ class AgentDecision(BaseModel):
     skill_output: dict[str, Any]
     tool_calls: list[ToolCall] = Field(default_factory=list)
     conversation_id: str | None = None
-
-
-def skill_for(understanding: Understanding) -> Skill:
-    """Recurrence outranks the intent's own skill: a recurring create is the recurring skill's."""
-    if understanding.recurrence is not None and understanding.intent in (
-        Intent.CREATE_TASK,
-        Intent.UPDATE_TASK,
-        Intent.SET_REMINDER,
-    ):
-        return "recurring"
-    return _SKILL_OF_INTENT[understanding.intent]
 
 
 def build_decision(

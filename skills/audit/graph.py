@@ -26,7 +26,7 @@ class AuditSkillState(AuditSkillInput, AuditSkillOutput):
     pass
 
 
-def decide(state: AuditSkillState) -> dict[str, Any]:
+async def decide(state: AuditSkillState) -> dict[str, Any]:  # async: no thread-pool hop
     decision = build_decision(
         Understanding.model_validate(state["understanding"]),
         [ToolCall.model_validate(c) for c in state.get("tool_calls", [])],
@@ -41,4 +41,4 @@ builder = StateGraph(AuditSkillState, input_schema=AuditSkillInput, output_schem
 builder.add_node("decide", decide)
 builder.add_edge(START, "decide")
 builder.add_edge("decide", END)
-graph = builder.compile(name="audit_skill")
+graph = builder.compile(name="audit_skill", checkpointer=False)  # one step of the parent's turn

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from skills.common import SkillInput, SkillState, skill_graph, understood
-from skills.understanding import Intent, TaskFields, TaskRef
+from skills.understanding import Intent, TaskFields, TaskRef, Understanding
 
 
 class TaskSkillResult(BaseModel):
@@ -22,13 +22,15 @@ class TaskSkillOutput(SkillInput, total=False):
     result: dict[str, Any]
 
 
-def shape(state: SkillState) -> dict[str, Any]:
-    u = understood(state)
-    result = TaskSkillResult(
+def propose(u: Understanding) -> TaskSkillResult:
+    return TaskSkillResult(
         intent=u.intent, fields=u.task, target=u.target, missing=u.missing,
         confidence=u.confidence,
     )  # fmt: skip
-    return {"result": result.model_dump(mode="json")}
+
+
+def shape(state: SkillState) -> dict[str, Any]:
+    return {"result": propose(understood(state)).model_dump(mode="json")}
 
 
 graph = skill_graph("task_skill", shape, TaskSkillOutput)

@@ -1,4 +1,8 @@
-"""Prompt files, read at run time (one per skill in prompts/, global ones in system_prompts/).
+"""Prompt files, read at run time (one per language skill in prompts/, global ones in
+system_prompts/). Only what a model reads is a prompt: the LLM understander's labelling rules.
+What the assistant asks and says is worded from graph/replies.py and decided by graph/policy.py,
+and the audit record is built by code, so no prompt describes them (three files that did and were
+never read are gone).
 
 Paths resolve from this package, so it works from the repository and from an installed wheel
 (both folders are packaged as top-level directories next to `skills`).
@@ -32,13 +36,13 @@ def _read(folder: Path, name: str) -> str:
 
 @cache
 def load_prompt(name: str) -> str:
-    """A skill prompt: task, reminder, recurring, audit, intent."""
+    """A skill prompt: intent, task, reminder, recurring."""
     return _read(PROMPTS_DIR, name)
 
 
 @cache
 def load_system_prompt(name: str) -> str:
-    """A global prompt: behaviour, clarification, error_handling."""
+    """A global prompt: behaviour."""
     return _read(SYSTEM_PROMPTS_DIR, name)
 
 

@@ -75,5 +75,5 @@ def test_a_chat_turn_is_traced_with_its_conversation_and_correlation_id(
     assert conversation_id.encode() in runs
     assert b"corr-trace-1" in runs
     assert b"todo-agent-contract" in runs
-    for node in (b"detect_intent", b"task_skill", b"execute", b"audit"):
+    for node in (b"understand", b"task_skill", b"decide", b"act", b"audit"):
         assert node in runs, node

@@ -35,7 +35,7 @@ class Conversation:
 async def conversation(database_url: str, pool: asyncpg.Pool) -> AsyncIterator[Conversation]:
     tasks, users = TaskStore(pool), UserStore(pool)
     host = HostedToolbox(build_server(lambda: tasks, lambda: users))
-    deps = Deps(toolbox=await host.start(), outbox=Outbox(pool))
+    deps = Deps(toolbox=await host.start(), outbox=Outbox(pool), tasks=tasks)
 
     async def provide() -> Deps:
         return deps

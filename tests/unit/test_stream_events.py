@@ -53,7 +53,8 @@ def test_stages_name_the_work_not_the_nodes() -> None:
     assert stage_of("task_skill") == "planning"
     assert stage_of("execute") == "acting"
     assert stage_of("respond") == "replying"
-    assert stage_of("audit") is None
+    assert stage_of("audit") == "replying"  # the orchestrator's last step settles the reply
+    assert stage_of("clarify") is None
     assert stage_of("a_node_added_later") is None
 
 
