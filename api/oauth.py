@@ -134,7 +134,7 @@ class AccountProvider:
             expires_at=grant.expires_at.timestamp(),
             client_id=grant.client_id,
             code_challenge=grant.code_challenge,
-            redirect_uri=grant.redirect_uri,  # type: ignore[arg-type]  # pydantic coerces
+            redirect_uri=grant.redirect_uri,  # pydantic coerces the text to a URL
             redirect_uri_provided_explicitly=grant.redirect_uri_explicit,
             resource=grant.resource,
             subject=str(grant.user_id),

@@ -124,11 +124,15 @@ async def drive(args: argparse.Namespace, base: str, bare: str, bootstrap: str) 
         print(f"created            {len(run.latencies)} in {run.elapsed:.1f}s, "
               f"errors {len(run.errors)}")  # fmt: skip
         print(f"throughput         {run.rate:,.0f} creations/s")
-        print(f"latency p50 / p95 / p99   {pct(run.latencies, 50) * 1000:.1f} / "
-              f"{pct(run.latencies, 95) * 1000:.1f} / {pct(run.latencies, 99) * 1000:.1f} ms")
+        print(
+            f"latency p50 / p95 / p99   {pct(run.latencies, 50) * 1000:.1f} / "
+            f"{pct(run.latencies, 95) * 1000:.1f} / {pct(run.latencies, 99) * 1000:.1f} ms"
+        )
         print(f"mean               {statistics.fmean(run.latencies) * 1000:.1f} ms")
-    print(f"-- ratio product / bare: throughput {product.rate / peer.rate:.2f} (target >= 0.85), "
-          f"p95 {pct(product.latencies, 95) / pct(peer.latencies, 95):.2f}")
+    print(
+        f"-- ratio product / bare: throughput {product.rate / peer.rate:.2f} (target >= 0.85), "
+        f"p95 {pct(product.latencies, 95) / pct(peer.latencies, 95):.2f}"
+    )
     print(f"events on Kafka    {len(delays)} of {len(product.latencies)}")
     print(f"commit→Kafka p50   {pct(delays, 50) * 1000:.0f} ms")
     print(f"commit→Kafka p99   {pct(delays, 99) * 1000:.0f} ms   (target <= 1,000)")

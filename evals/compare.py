@@ -11,6 +11,7 @@ from domain.recurrence import InvalidRecurrence, first_n_local
 from evals.goldens import ExpectedUnderstanding
 from graph import policy
 from graph.context import Context
+from skills.audit.decision import Outcome
 from skills.understanding.types import (
     Intent,
     QuerySpec,
@@ -123,7 +124,7 @@ def needs_question(understanding: Understanding) -> bool:
     return policy.needs_question(understanding, CLARIFY_THRESHOLD)
 
 
-def outcome_for(understanding: Understanding) -> str:
+def outcome_for(understanding: Understanding) -> Outcome:
     """The outcome the graph records for one turn with no tool failure."""
     return policy.planned_outcome(understanding, CLARIFY_THRESHOLD)
 

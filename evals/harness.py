@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from deepeval import assert_test
+from _pytest.mark.structures import ParameterSet
+from deepeval.evaluate import assert_test
 
 from evals.goldens import Golden, load
 from evals.metrics import metrics_for
@@ -23,7 +24,7 @@ def runner() -> Runner:
     return _RUNNER
 
 
-def cases(skill: str) -> list[pytest.param]:
+def cases(skill: str) -> list[ParameterSet]:
     return [
         pytest.param(backend, golden, id=f"{backend}-{golden.id}")
         for backend in backends()

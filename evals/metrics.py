@@ -37,7 +37,7 @@ class _Deterministic(BaseMetric):
     metric_name = "Deterministic"
 
     def __init__(self, threshold: float = 1.0) -> None:
-        self.threshold = threshold
+        self.threshold: float = threshold
         self.include_reason = True
         self.async_mode = False
         self.strict_mode = False
@@ -219,7 +219,7 @@ def has_datetime(expected: dict) -> bool:
     return bool(task.get("due_date") or task.get("due_time")) or bool(expected.get("reminder"))
 
 
-def metrics_for(skill: str, expected: dict) -> list[_Deterministic]:
+def metrics_for(skill: str, expected: dict) -> list[BaseMetric]:
     return [
         cls()
         for cls in METRICS_BY_SKILL[skill]

@@ -57,8 +57,8 @@ def install_socket_guard() -> None:
         return original_connect_ex(self, address)
 
     connect._evals_guard = True  # type: ignore[attr-defined]
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign, assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign, assignment]
 
 
 def apply() -> None:

@@ -13,13 +13,8 @@ from deepeval.test_case import LLMTestCase
 from evals.compare import outcome_for
 from evals.goldens import Golden
 from skills.audit.decision import build_decision
-from skills.understanding.rules import RulesUnderstander
+from skills.understanding.factory import make_understander
 from skills.understanding.types import Understander, Understanding
-
-try:
-    from skills.understanding.factory import make_understander
-except ImportError:  # the factory may land after the rules backend: rules alone still evaluate
-    make_understander = None
 
 RULES = "rules"
 OLLAMA = "ollama"
@@ -31,10 +26,6 @@ def backends() -> list[str]:
 
 
 def make(backend: str) -> Understander:
-    if make_understander is None:
-        if backend != RULES:
-            raise RuntimeError(f"backend {backend!r} needs skills.understanding.factory")
-        return RulesUnderstander()
     if backend == OLLAMA:
         kwargs: dict[str, Any] = {"ollama_base_url": os.environ["OLLAMA_BASE_URL"]}
         if os.environ.get("OLLAMA_MODEL"):

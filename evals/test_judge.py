@@ -10,7 +10,8 @@ import json
 import os
 
 import pytest
-from deepeval import assert_test
+from deepeval.evaluate import assert_test
+from deepeval.metrics import BaseMetric
 from deepeval.test_case import LLMTestCase, SingleTurnParams
 
 from evals.goldens import Golden, load
@@ -54,4 +55,5 @@ def test_title_is_faithful(golden: Golden) -> None:
         actual_output=json.dumps(title, ensure_ascii=False),
         expected_output=json.dumps(golden.expected["task"]["title"], ensure_ascii=False),
     )
-    assert_test(case, [metric], run_async=False)
+    judged: list[BaseMetric] = [metric]
+    assert_test(case, judged, run_async=False)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg import AsyncConnection
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
 _SETUP_LOCK = 7_242_003
@@ -21,7 +21,7 @@ class PooledPostgresSaver(AsyncPostgresSaver):
     Measured in bench/bench_chat.py (in process, durability=exit).
     """
 
-    def __init__(self, pool: AsyncConnectionPool, max_size: int) -> None:
+    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[DictRow]], max_size: int) -> None:
         super().__init__(pool)
         self.lock = asyncio.Semaphore(max_size)  # type: ignore[assignment]
 
@@ -30,7 +30,7 @@ class PooledPostgresSaver(AsyncPostgresSaver):
 async def open_checkpointer(
     conninfo: str, *, max_size: int = 10
 ) -> AsyncIterator[AsyncPostgresSaver]:
-    pool = AsyncConnectionPool(
+    pool: AsyncConnectionPool[AsyncConnection[DictRow]] = AsyncConnectionPool(
         conninfo,
         min_size=2,
         max_size=max_size,
@@ -59,7 +59,7 @@ async def open_checkpointer(
         await pool.close()
 
 
-async def _poll_lock(conn: AsyncConnection) -> None:
+async def _poll_lock(conn: AsyncConnection[DictRow]) -> None:
     while True:
         row = await (
             await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (_SETUP_LOCK,))

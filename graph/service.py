@@ -11,11 +11,12 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, Durability
 
 from core.settings import Settings
 from domain.models import User
@@ -28,7 +29,14 @@ log = logging.getLogger(__name__)
 
 # "exit" writes one checkpoint a turn (and on interrupt) instead of one per step: measured in
 # bench/bench_chat.py, it is the difference between the checkpointer dominating a turn or not.
-DURABILITY = "exit"
+DURABILITY: Durability = "exit"
+
+
+class RunOptions(TypedDict):
+    """What every run of the graph is given besides its input and config."""
+
+    context: Context
+    durability: Durability
 
 
 @dataclass
@@ -43,7 +51,8 @@ class ChatResult:
 
 class ChatService:
     def __init__(
-        self, graph: CompiledStateGraph, conversations: ConversationStore, settings: Settings,
+        self, graph: CompiledStateGraph[Any, Any, Any, Any],
+        conversations: ConversationStore, settings: Settings,
         locks: ConversationLocks | None = None,
     ) -> None:  # fmt: skip
         self.graph = graph
@@ -83,13 +92,13 @@ class ChatService:
     async def _run(
         self, conversation: Conversation, user: User, message: str,
         correlation_id: str | None, now: datetime | None,
-    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:  # fmt: skip
+    ) -> tuple[Any, RunnableConfig, RunOptions]:  # fmt: skip
         """Input, config and options of one run: a waiting conversation resumes its question."""
         awaiting = await self._awaiting(conversation)
         payload: Any = Command(resume=message) if awaiting else {"message": message}
         # Run name, tags and metadata are what a LangSmith trace (LANGSMITH_TRACING=true) is
         # found by: one conversation's turns, one request's correlation id.
-        config = {
+        config: RunnableConfig = {
             "configurable": {"thread_id": str(conversation.id)},
             "run_name": "chat_turn",
             "tags": [f"nlu:{self.settings.nlu_backend}", f"locale:{user.locale}"],
@@ -100,10 +109,10 @@ class ChatService:
                 "resumed": awaiting,
             },
         }
-        options = {
-            "context": self._context(user, conversation.id, correlation_id, now),
-            "durability": DURABILITY,
-        }
+        options = RunOptions(
+            context=self._context(user, conversation.id, correlation_id, now),
+            durability=DURABILITY,
+        )
         return payload, config, options
 
     @contextlib.asynccontextmanager
@@ -179,9 +188,11 @@ class ChatService:
                 stage: str | None = "understanding"
                 emit(("progress", {"stage": stage}))
                 replied = False
-                async for mode, chunk in self.graph.astream(
+                # With a list of modes each item is (mode, chunk); the stubs type one chunk.
+                chunks = cast(AsyncIterator[tuple[str, Any]], self.graph.astream(
                     payload, config, stream_mode=["tasks", "updates", "values"], **options
-                ):
+                ))  # fmt: skip
+                async for mode, chunk in chunks:
                     if mode == "values":
                         final = chunk
                         language = chunk.get("language") or language
@@ -216,7 +227,7 @@ class ChatService:
         checkpointer keeps no TTL of its own, so this is also how old threads are dropped)."""
         async with self._locked(user, conversation_id):  # theirs, and no turn in flight
             # The thread first: if that fails, the conversation is still there to retry with.
-            if self.graph.checkpointer is not None:
+            if isinstance(self.graph.checkpointer, BaseCheckpointSaver):
                 await self.graph.checkpointer.adelete_thread(str(conversation_id))
             await self.conversations.delete(user.id, conversation_id)
             self.locks.forget(conversation_id)

@@ -79,11 +79,12 @@ could not process."""
 
 def _envelope(type_: EventType) -> type[CloudEvent]:
     name = "".join(part.title() for part in type_.value.split(".")) + "Event"
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    literal: Any = Literal[type_.value]  # a Literal made at run time
+    return create_model(
         name,
         __base__=CloudEvent,
         __doc__=f"A `{type_.value}` CloudEvent.",
-        type=(Literal[type_.value], ...),  # type: ignore[valid-type]
+        type=(literal, ...),
         data=(PAYLOADS[type_], ...),
     )
 

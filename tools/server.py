@@ -55,7 +55,8 @@ SCOPES = (READ_SCOPE, WRITE_SCOPE)
 class TaskView(Task):
     """A task as a tool returns it: the owner is the caller, so it is left out."""
 
-    owner_id: SkipJsonSchema[uuid.UUID | None] = Field(default=None, exclude=True)
+    # Narrowed on purpose: a view never carries its owner (the caller), so it may be unset.
+    owner_id: SkipJsonSchema[uuid.UUID | None] = Field(default=None, exclude=True)  # type: ignore[assignment]
 
 
 class TaskPage(BaseModel):
@@ -203,7 +204,7 @@ def build_server(
             user = await users().get(user_id)
         except StoreError as exc:
             raise ToolError(str(exc)) from exc
-        now = pendulum.now(zone(user.timezone))
+        now = pendulum.now(user.timezone)
         return _answer(
             Whoami(
                 email=user.email,

@@ -140,8 +140,7 @@ class DaprPublisher:
         )
         if response.status_code != 204:
             raise PublishError(
-                f"Dapr refused {m.type} to {m.topic}:"
-                f" {response.status_code} {response.text[:200]}"
+                f"Dapr refused {m.type} to {m.topic}: {response.status_code} {response.text[:200]}"
             )
 
     async def _publish_key(self, messages: list[OutboundMessage]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
@@ -51,7 +52,7 @@ class PersonalTokenStore:
         self.db = db
 
     async def create(
-        self, user_id: uuid.UUID, name: str, scopes: list[str], expires_at: datetime | None
+        self, user_id: uuid.UUID, name: str, scopes: Sequence[str], expires_at: datetime | None
     ) -> tuple[PersonalToken, str]:
         """The new token and its secret (which is never readable again)."""
         secret = PAT_PREFIX + secrets.token_urlsafe(32)
