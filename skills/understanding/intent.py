@@ -352,6 +352,12 @@ _RULES_UR: tuple[_Rule, ...] = (
         # "کل کے لیے کچھ ہے؟": is there anything (for a day)
         r"|(?<=کے لیے |کے لئے )کچھ\s+(?:ہے|ہیں)",
     ),
+    # a question in the past tense asks what was done: "آج میں نے کون سے کام مکمل کیے",
+    # "کل کتنے کام مکمل ہوئے" (the words between stay for the status and date passes)
+    _ur(
+        Intent.QUERY_TASKS,
+        r"(?:کیا|کون\s*سے|کونسے|کتنے)\s+(?P<keep>.*)(?:کیے|کئے|کیا|ہوئے|ہوا|ہوئیں|نمٹائے)",
+    ),
     _ur(Intent.CREATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)"),
     # "مجھے دودھ خریدنا ہے": an infinitive + ہے is something the user has to do
     _Rule(Intent.CREATE_TASK, re.compile(r"(?<=نا|نی|نے)\s+(?:ہے|ہیں)" + _END_UR)),

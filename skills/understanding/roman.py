@@ -117,6 +117,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "بتائیں": ("batayein", "bataen", "batain"), "کیا": ("kya", "kia", "kyaa", "kiya"),
     "کون": ("kaun", "kon", "kaun"), "کونسے": ("konse", "kaunse", "konsay"),
     "کتنے": ("kitne", "kitnay"), "دوبارہ": ("dobara", "dubara", "dobaara"),
+    # the past tense of questions about what was done ("aaj maine kaun se kaam mukammal kiye")
+    "میں نے": ("maine", "mainay", "mene", "mainne"), "کیے": ("kiye", "kiey", "kiyay", "kie"),
+    "ہوئے": ("huay", "huye", "hue", "hoye"), "ہوا": ("hua", "huwa", "howa"),
     "کھول": ("khol",), "کھولو": ("kholo",), "نامکمل": ("namukammal", "namukamal"),
     # priorities
     "فوری": ("fori", "fauri", "foori", "fowri"), "ضروری": ("zaroori", "zaruri", "zarori",
