@@ -77,7 +77,16 @@ async def create(plan: CreateTask, t: Turn) -> dict[str, Any]:
         reply = say(t.lang, "created", title=task["title"], due=due_suffix(task, t.tz, t.lang))
     if plan.remind_at is not None:  # the reminder is not the due time: say when it fires
         reply += " " + say(t.lang, "reminder_note", at=when(plan.remind_at, t.tz, t.lang))
+    elif plan.reminder_offsets:  # "remind me …": say that it will, and when
+        moments = ", ".join(_offset_phrase(m, t.lang) for m in plan.reminder_offsets)
+        reply += " " + say(t.lang, "reminder_also", when=moments)
     return done("created", task, reply)
+
+
+def _offset_phrase(minutes: int, lang: str) -> str:
+    if minutes == 0:
+        return say(lang, "reminder_due")
+    return say(lang, "reminder_offset", minutes=minutes_phrase(minutes, lang))
 
 
 async def update(plan: UpdateTask, t: Turn) -> dict[str, Any]:
@@ -116,11 +125,8 @@ async def set_reminder(plan: SetReminder, t: Turn) -> dict[str, Any]:
         phrase = plan.recurrence.phrase or plan.recurrence.rrule
         moments = ", ".join(when(m, t.tz, t.lang) for m in plan.moments)
         phrase = say(t.lang, "reminder_every", rule=phrase, next=moments)
-    elif plan.offset_minutes:
-        phrase = say(t.lang, "reminder_offset",
-                     minutes=minutes_phrase(plan.offset_minutes, t.lang))  # fmt: skip
-    elif plan.offset_minutes == 0:
-        phrase = say(t.lang, "reminder_due")
+    elif plan.offset_minutes is not None:
+        phrase = _offset_phrase(plan.offset_minutes, t.lang)
     else:
         phrase = say(t.lang, "reminder_at", at=when(at, t.tz, t.lang))
     return done("reminder_set", task, say(t.lang, "reminder_set", title=task["title"], when=phrase))

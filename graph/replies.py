@@ -37,6 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_due": "when it is due",
         "reminder_every": "{rule}; next: {next}",
         "reminder_note": "I'll remind you on {at}.",
+        "reminder_also": "I'll remind you {when}.",
         "listed_none": "You have no tasks that match.",
         "listed": "You have {count} tasks:\n{lines}",
         "listed_one": "You have 1 task:\n{lines}",
@@ -104,6 +105,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reminder_due": "مقررہ وقت پر",
         "reminder_every": "{rule}؛ اگلی بار: {next}",
         "reminder_note": "میں آپ کو {at} یاد دلاؤں گا۔",
+        "reminder_also": "میں آپ کو {when} یاد دلاؤں گا۔",
         "listed_none": "ایسا کوئی کام نہیں ملا۔",
         "listed": "آپ کے {count} کام ہیں:\n{lines}",
         "listed_one": "آپ کا 1 کام ہے:\n{lines}",
@@ -212,6 +214,7 @@ TEXT: dict[str, dict[str, str]] = {
         "error_invalid": "Kuch tafseelat durust nahi, is liye kuch nahi badla.",
         "reminder_every": "{rule}; agli baar: {next}",
         "reminder_note": "Main aap ko {at} yaad dilaunga.",
+        "reminder_also": "Main aap ko {when} yaad dilaunga.",
         "ask_confirm_undo": "Kya “{title}” ki pichli tabdeeli wapas kar dun ({when})? (haan/nahi)",
         "ask_scope": (
             "“{title}” baar baar aata hai. Sirf ye wala shift karun ya har baar wala?"
