@@ -3,17 +3,29 @@ answered by quick replies, Urdu right to left, a phone-sized screen, offline API
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
-from playwright.async_api import expect
+from playwright.async_api import FloatRect, Locator, expect
 
 from domain.events import EventType, Topic
 from domain.store import Outbox
 from tests.browser.conftest import PASSWORD, TabFactory
+
+
+async def box_of(locator: Locator) -> FloatRect:
+    """Where an element is on the page, once it is shown (the list re-renders on live updates,
+    so a node can be replaced between finding it and measuring it)."""
+    for _ in range(50):
+        await expect(locator).to_be_visible()
+        if (box := await locator.bounding_box()) is not None:
+            return box
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{locator} is never laid out")
 
 
 def new_email() -> str:
@@ -155,16 +167,12 @@ async def test_the_urdu_page_is_right_to_left_and_fits_a_phone(tabs: TabFactory)
     await expect(tab.task("دودھ", "upcoming")).to_be_visible()
     # Right to left: the user's own message sits at the left edge, the list's checkbox on the
     # right of its title.
-    box = await tab.task("دودھ").locator("input.done").bounding_box()
-    title = await tab.task("دودھ").locator(".title").bounding_box()
-    assert box is not None
-    assert title is not None
+    box = await box_of(tab.task("دودھ").locator("input.done"))
+    title = await box_of(tab.task("دودھ").locator(".title"))
     assert box["x"] > title["x"]
     # One column at phone width: the task list is under the chat, nothing scrolls sideways.
-    chat = await page.locator("section.chat").bounding_box()
-    tasks = await page.locator("section.tasks").bounding_box()
-    assert chat is not None
-    assert tasks is not None
+    chat = await box_of(page.locator("section.chat"))
+    tasks = await box_of(page.locator("section.tasks"))
     assert tasks["y"] >= chat["y"] + chat["height"]
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     assert await page.evaluate(LOW_CONTRAST) == []
