@@ -10,8 +10,8 @@ from deepeval.evaluate import assert_test
 
 from evals.goldens import Golden, load
 from evals.metrics import metrics_for
-from evals.report import Collector, Result
-from evals.runner import Runner, backends, test_case
+from evals.report import Collector
+from evals.runner import Runner, backends, measure, test_case
 
 COLLECTOR = Collector()
 _RUNNER: Runner | None = None
@@ -37,23 +37,8 @@ def check(backend: str, golden: Golden) -> None:
     aggregate against the baseline at session end (see evals/report.py), not each golden."""
     outcome = runner().understand(backend, golden)
     case = test_case(golden, backend, outcome)
-    metrics = metrics_for(golden.skill, golden.expected)
     failed = []
-    for metric in metrics:
-        metric.measure(case)
-        COLLECTOR.add(
-            Result(
-                backend=backend,
-                golden_id=golden.id,
-                skill=golden.skill,
-                language=golden.language,
-                metric=metric.__name__,
-                score=float(metric.score or 0.0),
-                reason=outcome.error or metric.reason or "",
-                input=golden.input,
-                breakdown=metric.score_breakdown,
-            )
-        )
+    for metric in measure(COLLECTOR, backend, golden, outcome):
         if not metric.is_successful():
             failed.append(f"{metric.__name__}: {metric.reason}")
     with contextlib.suppress(AssertionError):  # already recorded above, with its reasons

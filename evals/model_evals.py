@@ -31,9 +31,8 @@ from typing import Any
 
 from evals import offline
 from evals.goldens import SKILLS, Golden, load
-from evals.metrics import metrics_for
-from evals.report import Collector, Result, render
-from evals.runner import Outcome, test_case
+from evals.report import Collector, render
+from evals.runner import Outcome, measure
 from skills.understanding.factory import make_understander
 from skills.understanding.types import Understander, Understanding
 
@@ -85,23 +84,8 @@ async def _understand(understander: Understander, golden: Golden) -> tuple[Outco
 
 def _score(collector: Collector, backend: str, golden: Golden, outcome: Outcome) -> str:
     """Measure one golden; return its ExactMatch reason (or the error)."""
-    case = test_case(golden, backend, outcome)
     reason = ""
-    for metric in metrics_for(golden.skill, golden.expected):
-        metric.measure(case)
-        collector.add(
-            Result(
-                backend=backend,
-                golden_id=golden.id,
-                skill=golden.skill,
-                language=golden.language,
-                metric=metric.__name__,
-                score=float(metric.score or 0.0),
-                reason=outcome.error or metric.reason or "",
-                input=golden.input,
-                breakdown=metric.score_breakdown,
-            )
-        )
+    for metric in measure(collector, backend, golden, outcome):
         if metric.__name__ == "ExactMatch" and not metric.is_successful():
             reason = outcome.error or metric.reason or "not an exact match"
     return reason

@@ -12,6 +12,8 @@ from deepeval.test_case import LLMTestCase
 
 from evals.compare import outcome_for
 from evals.goldens import Golden
+from evals.metrics import metrics_for
+from evals.report import Collector, Result
 from skills.audit.decision import build_decision
 from skills.understanding.factory import make_understander
 from skills.understanding.types import Understander, Understanding
@@ -100,3 +102,25 @@ def test_case(golden: Golden, backend: str, outcome: Outcome) -> LLMTestCase:
         },
         tags=[golden.skill, golden.language, backend, *golden.tags],
     )
+
+
+def measure(collector: Collector, backend: str, golden: Golden, outcome: Outcome) -> list[Any]:
+    """Score one golden with its skill's metrics and record every score; the measured metrics."""
+    case = test_case(golden, backend, outcome)
+    metrics = metrics_for(golden.skill, golden.expected)
+    for metric in metrics:
+        metric.measure(case)
+        collector.add(
+            Result(
+                backend=backend,
+                golden_id=golden.id,
+                skill=golden.skill,
+                language=golden.language,
+                metric=metric.__name__,
+                score=float(metric.score or 0.0),
+                reason=outcome.error or metric.reason or "",
+                input=golden.input,
+                breakdown=metric.score_breakdown,
+            )
+        )
+    return metrics
