@@ -68,7 +68,10 @@ def model_server() -> Iterator[tuple[str, str]]:
         return
     from evals import ollama_bridge
 
-    with ollama_bridge.running() as bridge:
+    # Run on their own, the evals may answer on every idle core (the smoke tests use one).
+    threads = ollama_bridge.answer_threads(default=ollama_bridge.idle_cores())
+    print(f"starting {ollama_bridge.MODEL} on llama.cpp, {threads} answer thread(s)", flush=True)
+    with ollama_bridge.running(threads=threads) as bridge:
         yield bridge.url, ollama_bridge.MODEL
 
 

