@@ -182,7 +182,7 @@ class Bench:
 
 @contextlib.asynccontextmanager
 async def bench_env(database_url: str) -> AsyncIterator[Bench]:
-    pool = await create_pool(database_url, max_size=20)
+    pool = await create_pool(database_url, max_size=20, stateless=True)  # as the API does
     async with pool.acquire() as conn:
         await migrate(conn)
     tasks, users = TaskStore(pool), UserStore(pool)
