@@ -29,7 +29,7 @@ from graph.plan import Answer, BulkChange, Confirm, TaskSnapshot, decision_of, i
 from graph.policy import Policy
 from graph.references import clean
 from graph.replies import error, question_options, question_text, say
-from graph.state import PER_TURN_RESET, State
+from graph.state import FINISHED_TURN_CLEARED, PER_TURN_RESET, State
 from skills.audit.graph import AuditSkillState
 from skills.audit.graph import decide as audit_decision
 from skills.recurring.graph import RecurringSkillResult
@@ -232,7 +232,7 @@ class Orchestrator:
         audit_in: AuditSkillState = {
             "understanding": understanding,
             "outcome": state.get("outcome", "answered"),
-            "tool_calls": state.get("tool_calls", []),
+            "tool_calls": state.get("tool_calls") or [],
             "conversation_id": ctx.conversation_id,
         }
         if skill_output := state.get("skill_result"):
@@ -249,7 +249,8 @@ class Orchestrator:
         lang = _lang(state, ctx)
         if state.get("question"):  # the turn ends asking: the question is its words
             return {"language": lang}
-        return {"reply": state.get("reply") or say(lang, "unknown"), "language": lang}
+        reply = state.get("reply") or say(lang, "unknown")
+        return {**FINISHED_TURN_CLEARED, "reply": reply, "language": lang}
 
     async def clarify(self, state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         """Ask, and read the answer. Resuming re-runs this node from the top; nothing before

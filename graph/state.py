@@ -33,7 +33,7 @@ class State(InputState, OutputState, total=False):
     pinned: dict[str, Any] | None  # the task the user picked in answer to a question
     decision: dict[str, Any] | None  # graph.plan.Decision: plan, question or answer
     outcome: Outcome
-    tool_calls: list[dict[str, Any]]
+    tool_calls: list[dict[str, Any]] | None
     last_task_id: str | None  # "it", "that", "اسے" refer to this one
     last_change: dict[str, Any] | None  # what the last update replaced: "undo" puts it back
 
@@ -50,4 +50,16 @@ PER_TURN_RESET: dict[str, Any] = {
     "tasks": [],
     "question": None,
     "reply": "",
+}
+
+# A finished turn's scratch (no question pending): the next turn starts from PER_TURN_RESET
+# anyway, and the audit trail keeps the decision. Cleared to None because the Postgres saver
+# keeps None inline in the checkpoint, while every dict or list channel is a blob row written
+# at the turn's end and read back at the next turn's start: measured in bench/bench_chat.py,
+# those rows were most of what a turn's checkpoint costs beyond the one-node peer's.
+FINISHED_TURN_CLEARED: dict[str, Any] = {
+    "understanding": None,
+    "skill_result": None,
+    "decision": None,
+    "tool_calls": None,
 }
