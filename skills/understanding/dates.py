@@ -275,6 +275,24 @@ _NOT_NOUN_MODIFIER_UR = (
 )
 
 
+# کل is both "tomorrow" and "yesterday": the tense of the sentence tells. Past tense is the
+# ergative نے ("میں نے", "امی نے"), a past or perfect auxiliary (ہوا, تھا, چکا, گیا, لیا) or a
+# plural past of کرنا (کیے); a bare کیا is also "what" ("کل کیا ہے؟": tomorrow) and does not count.
+_PAST_UR = re.compile(
+    r"(?<!\w)(?:نے|ہوا|ہوئے|ہوئی|ہوئیں|تھا|تھی|تھے|تھیں|چکا|چکی|چکے|چکیں|گیا|گئی|گئے|گئیں"
+    r"|لیا|دیا|کیے|کئے|نمٹائے|نمٹایا)(?!\w)"  # not لیے: "کے لیے" is "for"
+)
+
+
+def _kal(m: re.Match[str], today: date) -> date:
+    """Tomorrow; `take_date` reads the tense of the whole message and asks `_kal_past` instead."""
+    return today + timedelta(days=1)
+
+
+def _kal_past(today: date) -> date:
+    return today - timedelta(days=1)
+
+
 def _wd_ur(m: re.Match[str], today: date) -> date | None:
     mod = " ".join((m["mod"] or "").split())
     target = ur.WEEKDAYS.get(m["wd"], 5)
@@ -305,7 +323,8 @@ _UR: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"(?<!\w)پرسوں(?!\w){_SUF_UR}"), lambda m, t: t + timedelta(days=2)),
     (re.compile(rf"(?<!\w)ترسوں(?!\w){_SUF_UR}"), lambda m, t: t + timedelta(days=3)),
     (re.compile(rf"(?<!\w)آج(?!\w)(?!\s+کل){_SUF_UR}"), lambda m, t: t),
-    (re.compile(rf"(?<!\w)کل(?!\w){_SUF_UR}"), lambda m, t: t + timedelta(days=1)),
+    (re.compile(rf"(?<!\w)(?:گزشتہ|گذشتہ|پچھلے)\s+کل(?!\w){_SUF_UR}"), lambda m, t: _kal_past(t)),
+    (re.compile(rf"(?<!\w)کل(?!\w){_SUF_UR}"), _kal),
     (
         re.compile(
             rf"(?<!\w)(?:(?:اس|آنے\s+والے)\s+)?(?:ہفتے\s+کے\s+آخر|ویک\s*اینڈ)(?!\w){_SUF_UR}"
@@ -426,9 +445,11 @@ def take_date(doc: Doc, clock: Clock, language: str) -> date | None:
     """The first date phrase (by pattern priority) is the date; its words leave the text."""
     today = clock.today
     if language == "ur":
+        # the message as given: the verb that tells the tense may be taken by an earlier pass
+        past = _PAST_UR.search(doc.source) is not None
         for pattern, resolve in _UR:
             for m in pattern.finditer(doc.text):
-                found = resolve(m, today)
+                found = _kal_past(today) if past and resolve is _kal else resolve(m, today)
                 if found is not None:
                     doc.take_match(m)
                     return found

@@ -15,9 +15,10 @@ from .types import ParseContext
 
 
 class Doc:
-    __slots__ = ("text",)
+    __slots__ = ("source", "text")
 
     def __init__(self, text: str) -> None:
+        self.source = text  # as given: what a pass took is still here (the tense of a verb)
         self.text = text
 
     def take(self, start: int, end: int) -> None:

@@ -356,7 +356,8 @@ _RULES_UR: tuple[_Rule, ...] = (
     # "کل کتنے کام مکمل ہوئے" (the words between stay for the status and date passes)
     _ur(
         Intent.QUERY_TASKS,
-        r"(?:کیا|کون\s*سے|کونسے|کتنے)\s+(?P<keep>.*)(?:کیے|کئے|کیا|ہوئے|ہوا|ہوئیں|نمٹائے)",
+        r"(?:کیا|کون\s*سے|کونسے|کتنے)\s+(?P<keep>.*)(?:کیے|کئے|کیا|ہوئے|ہوا|ہوئیں|نمٹائے)"
+        r"(?:\s+(?:تھے|تھا|تھی|تھیں))?",  # "... مکمل ہوئے تھے": the past perfect too
     ),
     _ur(Intent.CREATE_TASK, r"(?:بنا" + _DO + r"|بناؤ|بنائیں)"),
     # "مجھے دودھ خریدنا ہے": an infinitive + ہے is something the user has to do

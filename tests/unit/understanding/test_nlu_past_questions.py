@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from nlu_support import CTX, parse
 
@@ -37,3 +39,32 @@ def test_what_was_done_today_is_a_query_of_done_tasks(text: str) -> None:
 )
 def test_commands_stay_commands(text: str, intent: Intent) -> None:
     assert parse(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کل میں نے کون سے کام مکمل کیے",
+        "کل کتنے کام مکمل ہوئے",
+        "کل کون سے کام مکمل ہوئے تھے",
+        "گزشتہ کل کون سے کام مکمل ہوئے",
+        "kal maine kaun se kaam mukammal kiye",
+        "kal kitne kaam mukammal hue",
+    ],
+)
+def test_kal_in_the_past_tense_is_yesterday(text: str) -> None:
+    u = parse(text)
+    assert u.intent is Intent.QUERY_TASKS
+    assert u.query is not None
+    assert u.query.status == "done"
+    assert u.query.due_from == CTX.now.date() - timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["کل دودھ خریدنا", "کل کیا ہے", "کل کون سے کام ہیں", "kal doodh lena", "کل مجھے دودھ لینا ہے"],
+)
+def test_kal_otherwise_is_tomorrow(text: str) -> None:
+    u = parse(text)
+    day = u.query.due_from if u.query is not None else u.task.due_date
+    assert day == CTX.now.date() + timedelta(days=1)
