@@ -283,6 +283,13 @@ _RULES_UR: tuple[_Rule, ...] = (
     ),
     _ur(Intent.SET_REMINDER, _REMIND_UR, needs=_OFFSET_CUE_UR),
     _ur(Intent.CREATE_TASK, _REMIND_UR, remind_to=True),
+    # "کل صبح 6 بجے مجھے جگا دینا", "mujhe utha dena": wake me up, a reminder at that moment; the
+    # verb stays as the title (in the user's own script), as "wake up" does in English
+    _ur(
+        Intent.CREATE_TASK,
+        r"مجھے\s+(?P<keep>(?:جگا|اٹھا)" + _DO + r"|(?:جگا|اٹھا)(?:ؤ|و|ئیں|ئیے)|جگانا|اٹھانا)",
+        remind_to=True,
+    ),
     # "یاد دلانا کہ چولہا بند کرنا ہے": the verb comes first and کہ opens the to-do
     _Rule(Intent.CREATE_TASK, re.compile(r"(?<!\w)" + _REMIND_UR + r"\s+کہ(?!\w)"), remind_to=True),
     _Rule(

@@ -121,6 +121,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "میں نے": ("maine", "mainay", "mene", "mainne"), "کیے": ("kiye", "kiey", "kiyay", "kie"),
     "ہوئے": ("huay", "huye", "hue", "hoye"), "ہوا": ("hua", "huwa", "howa"),
     "کھول": ("khol",), "کھولو": ("kholo",), "نامکمل": ("namukammal", "namukamal"),
+    # "mujhe jaga dena", "mujhe utha dena": wake me up
+    "جگا": ("jaga", "jagaa", "jga"), "اٹھا": ("utha", "uthaa", "utha"),
+    "جگانا": ("jagana", "jagaana"), "اٹھانا": ("uthana", "uthaana"),
     # priorities
     "فوری": ("fori", "fauri", "foori", "fowri"), "ضروری": ("zaroori", "zaruri", "zarori",
     "zaroorii"), "اہم": ("ahem", "aham", "ahm", "ehem"), "بہت": ("bohat", "bohot", "bahut",

@@ -100,3 +100,26 @@ def test_urdu_end_to_end(text: str, expected: dict[str, Any]) -> None:
             assert pairs == want_dt
         else:
             assert pairs[: len(want_dt)] == want_dt
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "hour"),
+    [
+        ("کل صبح 6 بجے مجھے جگا دینا", "جگا دینا", 6),
+        ("کل صبح سات بجے مجھے اٹھا دیں", "اٹھا دیں", 7),
+        ("kal subah 6 baje mujhe jaga dena", "jaga dena", 6),
+        ("kal subah 7 baje mujhe utha dein", "utha dein", 7),
+    ],
+)
+def test_wake_me_up_is_a_reminder_at_that_moment(text: str, title: str, hour: int) -> None:
+    u = parse(text)
+    assert u.intent is Intent.CREATE_TASK
+    assert u.task.title == title
+    assert u.task.due_time is not None
+    assert u.task.due_time.hour == hour
+    assert u.reminder is not None
+    assert u.reminder.offset_minutes == 0
+
+
+def test_lifting_something_for_me_is_not_waking_me() -> None:
+    assert parse("مجھے یہ ڈبہ اٹھا دینا").reminder is None
