@@ -319,6 +319,15 @@ _RULES_UR: tuple[_Rule, ...] = (
         + r"|کر\s*(?:لی|لیا|لیے|لئے)|ہو\s*گیا|ہو\s*گئی|ہو\s*گئے|ہو\s*چکا|ہو\s*چکی|ہے|ہیں)?"
         r"|(?:ہو\s*گیا|ہو\s*گئی|کر\s+لیا|کرلیا|کر\s+لی|ہو\s+چکا|ہو\s+چکی)",
     ),
+    # "میں نے دودھ لے لیا", "maine ami ko call kar diya": a statement in the past tense, with
+    # میں نے opening it, says a task is done (questions and "میں نے سوچا کہ …" are not)
+    _Rule(
+        Intent.COMPLETE_TASK,
+        re.compile(
+            r"^\s*میں\s+نے\s+(?!.*(?<!\w)کہ(?!\w))(?P<target>.+?)\s+\S+\s*"
+            r"(?:لیا|لی|لیں|لیے|دیا|دی|دیں|دیے|ڈالا|ڈالی|ڈالے)(?:\s+(?:ہے|ہیں))?" + _END_UR
+        ),
+    ),
     _ur(
         Intent.DELETE_TASK,
         r"(?:حذف|ڈیلیٹ|منسوخ|کینسل|خارج)\s*"

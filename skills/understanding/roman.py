@@ -121,6 +121,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "میں نے": ("maine", "mainay", "mene", "mainne"), "کیے": ("kiye", "kiey", "kiyay", "kie"),
     "ہوئے": ("huay", "huye", "hue", "hoye"), "ہوا": ("hua", "huwa", "howa"),
     "کھول": ("khol",), "کھولو": ("kholo",), "نامکمل": ("namukammal", "namukamal"),
+    # "maine doodh le liya", "maine report bhej di": done, said in the past tense
+    "لے": ("le", "lay"), "دیا": ("diya", "dia", "diyaa"), "دی": ("di", "dee"),
+    "بھیج": ("bhej", "bhaij"),
     # "mujhe jaga dena", "mujhe utha dena": wake me up
     "جگا": ("jaga", "jagaa", "jga"), "اٹھا": ("utha", "uthaa", "utha"),
     "جگانا": ("jagana", "jagaana"), "اٹھانا": ("uthana", "uthaana"),

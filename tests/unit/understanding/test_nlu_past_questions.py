@@ -68,3 +68,27 @@ def test_kal_otherwise_is_tomorrow(text: str) -> None:
     u = parse(text)
     day = u.query.due_from if u.query is not None else u.task.due_date
     assert day == CTX.now.date() + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("میں نے دودھ لے لیا", "دودھ"),
+        ("میں نے امی کو فون کر دیا", "امی کو فون"),
+        ("میں نے رپورٹ بھیج دی ہے", "رپورٹ"),
+        ("maine doodh le liya", "doodh"),
+        ("maine ami ko call kar di", "ami ko call"),
+    ],
+)
+def test_a_past_statement_with_main_ne_says_a_task_is_done(text: str, target: str) -> None:
+    u = parse(text)
+    assert u.intent is Intent.COMPLETE_TASK
+    assert u.target is not None
+    assert u.target.text == target
+
+
+@pytest.mark.parametrize(
+    "text", ["میں نے سوچا کہ کل دودھ لینا ہے", "kal doodh le lena", "ami ko call kar dena"]
+)
+def test_what_is_still_to_do_stays_a_task(text: str) -> None:
+    assert parse(text).intent is Intent.CREATE_TASK
