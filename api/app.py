@@ -86,7 +86,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_mcp(app, mcp)
     web.install(app)
     openapi.document(app)
-    # The last added runs first: the request id is set before any error is turned into a 500.
-    app.add_middleware(problems.UnhandledErrorMiddleware)
+    # Request id, metrics, access log and the backstop 500 (with that id) in one layer.
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
     return app
