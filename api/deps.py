@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.credentials import authenticate
@@ -151,9 +152,12 @@ class Writer:
     changes a task needs, solved as one dependency.
 
     FastAPI solves each dependency of a route on every request, and each costs about as much as
-    the work it does (~30-40 µs here: its parameters, its cache key, the call). `CurrentUser`,
-    `ServicesDep` and `RequestMeta` side by side were three of them on the hottest route; the
-    same checks and the same OpenAPI parameters (bearer, Idempotency-Key, traceparent) are one.
+    the work it does (its parameters, its cache key, the call). `CurrentUser`, `ServicesDep` and
+    `RequestMeta` side by side were three of them on the hottest route; the same checks are one.
+    Its two optional headers are read here rather than declared as parameters: FastAPI's
+    per-request handling of a declared header (its model, aliases, sequence check, validation)
+    cost more than the rest of this dependency. They stay in the OpenAPI document, as they were,
+    through `WRITER_HEADERS`.
     """
 
     user: User
@@ -161,19 +165,56 @@ class Writer:
     meta: Meta
 
 
-async def writer(
-    request: Request,
-    credentials: Credentials,
-    idempotency_key: IdempotencyKey = None,
-    traceparent: TraceParent = None,
-) -> Writer:
+_MAX_HEADER = 200
+_WRITE_HEADERS = {
+    "Idempotency-Key": "same key, same effect: a retried request acts once",
+    "traceparent": "W3C trace context, carried on events",
+}
+
+
+def _header(request: Request, name: str) -> str | None:
+    value = request.headers.get(name)
+    if value is not None and len(value) > _MAX_HEADER:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_too_long",
+                    "loc": ("header", name),
+                    "msg": f"String should have at most {_MAX_HEADER} characters",
+                    "input": value,
+                    "ctx": {"max_length": _MAX_HEADER},
+                }
+            ]
+        )
+    return value
+
+
+async def writer(request: Request, credentials: Credentials) -> Writer:
     user = await _authorize(request, credentials)
     meta = Meta(
         correlation_id=correlation_id.get(),
-        traceparent=traceparent,
-        idempotency_key=idempotency_key,
+        traceparent=_header(request, "traceparent"),
+        idempotency_key=_header(request, "Idempotency-Key"),
     )
     return Writer(user, request.app.state.services, meta)
 
 
+# `openapi_extra=WRITER_HEADERS` on a route using `WriterDep`: the two headers in its OpenAPI
+# document, as FastAPI generated them when they were declared parameters.
+WRITER_HEADERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": name,
+            "in": "header",
+            "required": False,
+            "schema": {
+                "anyOf": [{"type": "string", "maxLength": _MAX_HEADER}, {"type": "null"}],
+                "description": description,
+                "title": name.title() if name.islower() else name,
+            },
+            "description": description,
+        }
+        for name, description in _WRITE_HEADERS.items()
+    ]
+}
 WriterDep = Annotated[Writer, Depends(writer)]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from api.deps import CurrentUser, ServicesDep, WriterDep
+from api.deps import WRITER_HEADERS, CurrentUser, ServicesDep, WriterDep
 from api.openapi import problems
 from api.problems import Problem
 from api.responses import ModelResponse
@@ -48,7 +48,7 @@ def _out(task: Task, user: User, status_code: int = 200, **headers: str) -> Mode
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=TaskOut,
-    responses=problems("invalid-change"),
+    responses=problems("invalid-change"), openapi_extra=WRITER_HEADERS,
 )  # fmt: skip
 async def create_task(body: TaskIn, w: WriterDep) -> Response:
     task = await w.services.tasks.create(w.user.id, body.to_domain(w.user.timezone), w.meta)
@@ -89,7 +89,12 @@ async def get_task(task_id: uuid.UUID, user: CurrentUser, services: ServicesDep)
     return _out(await services.tasks.get(user.id, task_id), user)
 
 
-@router.patch("/{task_id}", response_model=TaskOut, responses=problems("invalid-change"))
+@router.patch(
+    "/{task_id}",
+    response_model=TaskOut,
+    responses=problems("invalid-change"),
+    openapi_extra=WRITER_HEADERS,
+)
 async def update_task(
     task_id: uuid.UUID,
     body: TaskPatchIn,
@@ -106,7 +111,7 @@ async def update_task(
     return _out(task, w.user)
 
 
-@router.post("/{task_id}/complete", response_model=TaskOut)
+@router.post("/{task_id}/complete", response_model=TaskOut, openapi_extra=WRITER_HEADERS)
 async def complete_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = None) -> Response:
     task = await w.services.tasks.complete(
         w.user.id, task_id, w.meta, expected_version=_expected_version(if_match)
@@ -114,7 +119,7 @@ async def complete_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = No
     return _out(task, w.user)
 
 
-@router.post("/{task_id}/reopen", response_model=TaskOut)
+@router.post("/{task_id}/reopen", response_model=TaskOut, openapi_extra=WRITER_HEADERS)
 async def reopen_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = None) -> Response:
     task = await w.services.tasks.reopen(
         w.user.id, task_id, w.meta, expected_version=_expected_version(if_match)
@@ -122,7 +127,7 @@ async def reopen_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = None
     return _out(task, w.user)
 
 
-@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=WRITER_HEADERS)
 async def delete_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = None) -> Response:
     await w.services.tasks.delete(
         w.user.id, task_id, w.meta, expected_version=_expected_version(if_match)
