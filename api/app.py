@@ -14,6 +14,7 @@ from api.agent import build_mcp, mount_mcp, open_agent
 from api.observability import HttpMetrics, RequestContextMiddleware
 from api.routes import audit, auth, calendar, chat, data, ops, tasks, tokens, web, ws
 from api.services import Services
+from core.heap import freeze_startup_heap
 from core.logging import setup_logging
 from core.settings import Settings, get_settings
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             async with open_agent(services, mcp) as chat_service:
                 app.state.chat = chat_service
+                freeze_startup_heap()  # each worker runs this lifespan: its own heap
                 yield
         finally:
             if services.broker is not None:
@@ -84,7 +86,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_mcp(app, mcp)
     web.install(app)
     openapi.document(app)
-    # The last added runs first: the request id is set before any error is turned into a 500.
-    app.add_middleware(problems.UnhandledErrorMiddleware)
+    # Request id, metrics, access log and the backstop 500 (with that id) in one layer.
     app.add_middleware(RequestContextMiddleware, metrics=http_metrics)
     return app

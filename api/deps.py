@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.credentials import authenticate
@@ -41,10 +43,14 @@ def _unauthorized(detail: str) -> Problem:
     )
 
 
-async def current_user(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+async def current_user(request: Request, credentials: Credentials) -> User:
+    return await _authorize(request, credentials)
+
+
+async def _authorize(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
     # The services straight from the app, not as a sub-dependency: FastAPI solves every
     # sub-dependency on every request (cache or not), and this one runs on every request.
     services: Services = request.app.state.services
@@ -114,18 +120,21 @@ async def login_user(request: Request, user: CurrentUser) -> User:
 LoginUser = Annotated[User, Depends(login_user)]
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="same key, same effect: a retried request acts once",
+    ),
+]
+TraceParent = Annotated[
+    str | None, Header(max_length=200, description="W3C trace context, carried on events")
+]
+
+
 async def request_meta(
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            max_length=200,
-            description="same key, same effect: a retried request acts once",
-        ),
-    ] = None,
-    traceparent: Annotated[
-        str | None, Header(max_length=200, description="W3C trace context, carried on events")
-    ] = None,
+    idempotency_key: IdempotencyKey = None, traceparent: TraceParent = None
 ) -> Meta:
     return Meta(
         correlation_id=correlation_id.get(),
@@ -135,3 +144,77 @@ async def request_meta(
 
 
 RequestMeta = Annotated[Meta, Depends(request_meta)]
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """Who changes tasks, with what, and how the request is traced: what every route that
+    changes a task needs, solved as one dependency.
+
+    FastAPI solves each dependency of a route on every request, and each costs about as much as
+    the work it does (its parameters, its cache key, the call). `CurrentUser`, `ServicesDep` and
+    `RequestMeta` side by side were three of them on the hottest route; the same checks are one.
+    Its two optional headers are read here rather than declared as parameters: FastAPI's
+    per-request handling of a declared header (its model, aliases, sequence check, validation)
+    cost more than the rest of this dependency. They stay in the OpenAPI document, as they were,
+    through `WRITER_HEADERS`.
+    """
+
+    user: User
+    services: Services
+    meta: Meta
+
+
+_MAX_HEADER = 200
+_WRITE_HEADERS = {
+    "Idempotency-Key": "same key, same effect: a retried request acts once",
+    "traceparent": "W3C trace context, carried on events",
+}
+
+
+def _header(request: Request, name: str) -> str | None:
+    value = request.headers.get(name)
+    if value is not None and len(value) > _MAX_HEADER:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_too_long",
+                    "loc": ("header", name),
+                    "msg": f"String should have at most {_MAX_HEADER} characters",
+                    "input": value,
+                    "ctx": {"max_length": _MAX_HEADER},
+                }
+            ]
+        )
+    return value
+
+
+async def writer(request: Request, credentials: Credentials) -> Writer:
+    user = await _authorize(request, credentials)
+    meta = Meta(
+        correlation_id=correlation_id.get(),
+        traceparent=_header(request, "traceparent"),
+        idempotency_key=_header(request, "Idempotency-Key"),
+    )
+    return Writer(user, request.app.state.services, meta)
+
+
+# `openapi_extra=WRITER_HEADERS` on a route using `WriterDep`: the two headers in its OpenAPI
+# document, as FastAPI generated them when they were declared parameters.
+WRITER_HEADERS: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": name,
+            "in": "header",
+            "required": False,
+            "schema": {
+                "anyOf": [{"type": "string", "maxLength": _MAX_HEADER}, {"type": "null"}],
+                "description": description,
+                "title": name.title() if name.islower() else name,
+            },
+            "description": description,
+        }
+        for name, description in _WRITE_HEADERS.items()
+    ]
+}
+WriterDep = Annotated[Writer, Depends(writer)]

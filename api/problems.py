@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.logging import correlation_id
 from domain.store import (
@@ -155,7 +154,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _backstop(request: Request, exc: Exception) -> JSONResponse:
-        # Only reached by a failure in the outer middleware itself: UnhandledErrorMiddleware
+        # Only reached by a failure in the outer middleware itself: RequestContextMiddleware
         # answers everything else (with the request id). Still a problem+json, not plain text.
         log.exception("unhandled error outside the request context")
         return internal_error(request.url.path)
@@ -170,34 +169,3 @@ def internal_error(path: str) -> JSONResponse:
         " if you report it.",
         instance=path,
     )
-
-
-class UnhandledErrorMiddleware:
-    """Turns an exception no handler took into a problem+json 500.
-
-    Starlette answers those from its outermost layer, outside every user middleware, where the
-    request's correlation id is already gone and no X-Request-ID header is added. Installed
-    inside RequestContextMiddleware instead, the 500 carries both, like any other answer.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            log.exception("unhandled error", extra={"path": scope["path"]})
-            if started:
-                raise  # part of a response is out: only the server can end it (drop the stream)
-            await internal_error(scope["path"])(scope, receive, send)

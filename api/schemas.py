@@ -231,7 +231,10 @@ class TaskOut(BaseModel):
 
     @classmethod
     def of(cls, task: Task, tz: str) -> TaskOut:
-        local = task.local_due(tz)
+        # The stdlib's conversion of the stored UTC instant, not `task.local_due` (pendulum's
+        # instance() and in_timezone() build two pendulum objects): the same local time, and
+        # every task answered pays it.
+        local = None if task.due is None else task.due.astimezone(zone(tz))
         due_local = None
         if local is not None:
             due_local = local.date().isoformat() if task.all_day else local.isoformat()

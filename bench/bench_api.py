@@ -26,6 +26,7 @@ import aiohttp
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from bench.common import embedded_env, login, pct, wait_http
+from bench.cpu import CpuMeter, listener_pid, postmaster_pid, this_process
 from runtime.embedded import free_port
 from transport.publishers import ensure_topics
 
@@ -86,20 +87,33 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: list[int] = field(default_factory=list)
     elapsed: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # seconds per process group
 
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.elapsed if self.elapsed else 0.0
 
 
-async def load(run: Run, base: str, tokens: list[str], seconds: float) -> None:
+async def load(run: Run, base: str, tokens: list[str], seconds: float, meter: CpuMeter) -> None:
+    before = meter.read()
     started = time.monotonic()
     stop_at = started + seconds
     await asyncio.gather(*(client(base, t, stop_at, run.latencies, run.errors) for t in tokens))
     run.elapsed += time.monotonic() - started
+    for name, spent in meter.read().items():
+        run.cpu[name] = run.cpu.get(name, 0.0) + spent - before[name]
 
 
-async def drive(args: argparse.Namespace, base: str, bare: str, bootstrap: str) -> None:
+def cpu_line(run: Run, groups: list[str]) -> str:
+    """CPU microseconds per creation of each group, during this app's rounds."""
+    n = max(1, len(run.latencies))
+    parts = [f"{g} {run.cpu.get(g, 0.0) / n * 1e6:,.0f}" for g in groups]
+    return f"CPU µs/creation    {', '.join(parts)}"
+
+
+async def drive(
+    args: argparse.Namespace, base: str, bare: str, bootstrap: str, meter: CpuMeter
+) -> None:
     await wait_http(f"{base}/health")
     await wait_http(f"{bare}/health")
     async with aiohttp.ClientSession() as s:
@@ -111,14 +125,15 @@ async def drive(args: argparse.Namespace, base: str, bare: str, bootstrap: str) 
     collector = asyncio.create_task(kafka_delays(bootstrap, delays, done))
     # Alternate short rounds so both see the same noise of a shared machine.
     for _ in range(args.rounds):
-        await load(product, base, tokens, args.seconds / args.rounds)
-        await load(peer, bare, tokens, args.seconds / args.rounds)
+        await load(product, base, tokens, args.seconds / args.rounds, meter)
+        await load(peer, bare, tokens, args.seconds / args.rounds, meter)
     deadline = time.monotonic() + 20
     while len(delays) < len(product.latencies) and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     done.set()
     await collector
     print(f"clients            {args.clients} (workers: {args.workers} each), {args.rounds} rounds")
+    own = {product.name: ["api", "relay"], peer.name: ["bare"]}
     for run in (product, peer):
         print(f"-- {run.name}")
         print(f"created            {len(run.latencies)} in {run.elapsed:.1f}s, "
@@ -129,6 +144,8 @@ async def drive(args: argparse.Namespace, base: str, bare: str, bootstrap: str) 
             f"{pct(run.latencies, 95) * 1000:.1f} / {pct(run.latencies, 99) * 1000:.1f} ms"
         )
         print(f"mean               {statistics.fmean(run.latencies) * 1000:.1f} ms")
+        shared = [g for g in meter.roots if g not in ("api", "relay", "bare")]
+        print(cpu_line(run, own[run.name] + shared))
     print(
         f"-- ratio product / bare: throughput {product.rate / peer.rate:.2f} (target >= 0.85), "
         f"p95 {pct(product.latencies, 95) / pct(peer.latencies, 95):.2f}"
@@ -159,9 +176,17 @@ def main() -> None:
             subprocess.Popen([*exe, "relay"], env={**env, "HTTP_PORT": str(free_port())}),
             subprocess.Popen([*uvicorn, "--port", str(bare_port)], env=env),
         ]
+        roots = {"api": procs[0].pid, "relay": procs[1].pid, "bare": procs[2].pid,
+                 "client": this_process()}  # fmt: skip
+        # Postgres and the broker serve both apps: each app's rounds are charged what they used.
+        if (pg := postmaster_pid(env["DATABASE_URL"])) is not None:
+            roots["postgres"] = pg
+        if broker := listener_pid(int(env["KAFKA_BOOTSTRAP_SERVERS"].rsplit(":", 1)[1])):
+            roots["broker"] = broker
+        meter = CpuMeter(roots, alone=frozenset({"client"}))  # its children are the servers
         try:
             asyncio.run(drive(args, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}",
-                              env["KAFKA_BOOTSTRAP_SERVERS"]))  # fmt: skip
+                              env["KAFKA_BOOTSTRAP_SERVERS"], meter))  # fmt: skip
         finally:
             for p in procs:
                 p.terminate()

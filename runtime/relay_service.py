@@ -9,6 +9,7 @@ import signal
 
 from prometheus_client import CollectorRegistry
 
+from core.heap import freeze_startup_heap
 from core.ops_http import ops_app, ops_server
 from core.settings import Settings
 from domain.store import create_pool, migrate
@@ -59,6 +60,7 @@ async def serve(settings: Settings) -> None:
     await _start_publisher(publisher)
     http = asyncio.create_task(server.serve())
     log.info("relay started", extra={"transport": settings.event_transport})
+    freeze_startup_heap()
     try:
         await relay.run()
     finally:

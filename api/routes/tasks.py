@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from api.deps import CurrentUser, RequestMeta, ServicesDep
+from api.deps import WRITER_HEADERS, CurrentUser, ServicesDep, WriterDep
 from api.openapi import problems
 from api.problems import Problem
 from api.responses import ModelResponse
@@ -48,13 +48,11 @@ def _out(task: Task, user: User, status_code: int = 200, **headers: str) -> Mode
 
 @router.post(
     "", status_code=status.HTTP_201_CREATED, response_model=TaskOut,
-    responses=problems("invalid-change"),
+    responses=problems("invalid-change"), openapi_extra=WRITER_HEADERS,
 )  # fmt: skip
-async def create_task(
-    body: TaskIn, user: CurrentUser, services: ServicesDep, meta: RequestMeta
-) -> Response:
-    task = await services.tasks.create(user.id, body.to_domain(user.timezone), meta)
-    return _out(task, user, status.HTTP_201_CREATED, Location=f"/v1/tasks/{task.id}")
+async def create_task(body: TaskIn, w: WriterDep) -> Response:
+    task = await w.services.tasks.create(w.user.id, body.to_domain(w.user.timezone), w.meta)
+    return _out(task, w.user, status.HTTP_201_CREATED, Location=f"/v1/tasks/{task.id}")
 
 
 @router.get("", response_model=TaskPageOut)
@@ -91,62 +89,47 @@ async def get_task(task_id: uuid.UUID, user: CurrentUser, services: ServicesDep)
     return _out(await services.tasks.get(user.id, task_id), user)
 
 
-@router.patch("/{task_id}", response_model=TaskOut, responses=problems("invalid-change"))
+@router.patch(
+    "/{task_id}",
+    response_model=TaskOut,
+    responses=problems("invalid-change"),
+    openapi_extra=WRITER_HEADERS,
+)
 async def update_task(
     task_id: uuid.UUID,
     body: TaskPatchIn,
-    user: CurrentUser,
-    services: ServicesDep,
-    meta: RequestMeta,
+    w: WriterDep,
     if_match: IfMatch = None,
 ) -> Response:
-    task = await services.tasks.update(
-        user.id,
+    task = await w.services.tasks.update(
+        w.user.id,
         task_id,
-        body.to_domain(user.timezone),
-        meta,
+        body.to_domain(w.user.timezone),
+        w.meta,
         expected_version=_expected_version(if_match, body.version),
     )
-    return _out(task, user)
+    return _out(task, w.user)
 
 
-@router.post("/{task_id}/complete", response_model=TaskOut)
-async def complete_task(
-    task_id: uuid.UUID,
-    user: CurrentUser,
-    services: ServicesDep,
-    meta: RequestMeta,
-    if_match: IfMatch = None,
-) -> Response:
-    task = await services.tasks.complete(
-        user.id, task_id, meta, expected_version=_expected_version(if_match)
+@router.post("/{task_id}/complete", response_model=TaskOut, openapi_extra=WRITER_HEADERS)
+async def complete_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = None) -> Response:
+    task = await w.services.tasks.complete(
+        w.user.id, task_id, w.meta, expected_version=_expected_version(if_match)
     )
-    return _out(task, user)
+    return _out(task, w.user)
 
 
-@router.post("/{task_id}/reopen", response_model=TaskOut)
-async def reopen_task(
-    task_id: uuid.UUID,
-    user: CurrentUser,
-    services: ServicesDep,
-    meta: RequestMeta,
-    if_match: IfMatch = None,
-) -> Response:
-    task = await services.tasks.reopen(
-        user.id, task_id, meta, expected_version=_expected_version(if_match)
+@router.post("/{task_id}/reopen", response_model=TaskOut, openapi_extra=WRITER_HEADERS)
+async def reopen_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = None) -> Response:
+    task = await w.services.tasks.reopen(
+        w.user.id, task_id, w.meta, expected_version=_expected_version(if_match)
     )
-    return _out(task, user)
+    return _out(task, w.user)
 
 
-@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_task(
-    task_id: uuid.UUID,
-    user: CurrentUser,
-    services: ServicesDep,
-    meta: RequestMeta,
-    if_match: IfMatch = None,
-) -> Response:
-    await services.tasks.delete(
-        user.id, task_id, meta, expected_version=_expected_version(if_match)
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=WRITER_HEADERS)
+async def delete_task(task_id: uuid.UUID, w: WriterDep, if_match: IfMatch = None) -> Response:
+    await w.services.tasks.delete(
+        w.user.id, task_id, w.meta, expected_version=_expected_version(if_match)
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -164,3 +164,20 @@ async def test_a_failed_request_does_not_use_up_its_key(
     ok = await alice.request("PATCH", path, json={"title": "x"}, headers=keyed(key))
     assert ok.status_code == 200
     assert ok.json()["version"] == 2
+
+
+async def test_an_overlong_key_or_traceparent_is_a_422_naming_the_header(alice: User) -> None:
+    for name in ("Idempotency-Key", "traceparent"):
+        r = await alice.request(
+            "POST", "/v1/tasks", json={"title": "a task"}, headers={name: "k" * 201}
+        )
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        problem = r.json()
+        assert problem["errors"] == [
+            {"field": name, "message": "String should have at most 200 characters"}
+        ]
+    ok = await alice.request(
+        "POST", "/v1/tasks", json={"title": "a task"}, headers=keyed("k" * 200)
+    )
+    assert ok.status_code == 201, ok.text
