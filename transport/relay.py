@@ -1,4 +1,4 @@
-"""The outbox relay: publishes committed events in commit order and marks them sent.
+"""The outbox relay: publishes committed events in transaction order and moves a cursor past them.
 
 One relay publishes at a time (a Postgres advisory lock elects it), which keeps each user's
 events in order; standbys wait for the lock. It wakes on LISTEN/NOTIFY as soon as a change
@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 
 _LEADER_LOCK = 7_242_002
 _CHANNEL = "outbox"
+_AFTER_CURSOR = "FROM app.outbox o, app.outbox_cursor c WHERE (o.txid, o.id) > (c.txid, c.id)"
+# xmin of this statement's snapshot: every transaction with a smaller id has ended.
+_READ_SQL = (
+    "SELECT o.id, o.txid, o.topic, o.key, o.event::text AS body, o.event->>'type' AS type,"
+    " o.created_at, o.txid < pg_snapshot_xmin(pg_current_snapshot()) AS final"
+    f" {_AFTER_CURSOR} ORDER BY o.txid, o.id LIMIT $1"
+)
+# Events committed (or still being written) and not yet published.
+_BACKLOG_SQL = f"SELECT count(*) {_AFTER_CURSOR}"
 
 
 class RelayMetrics:
@@ -71,6 +80,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self.is_leader = False
+        self.held_back = False  # the last drain left events behind an open transaction
         self.last_error: str | None = None
 
     def _notified(self, *_: object) -> None:
@@ -129,41 +139,49 @@ class OutboxRelay:
                 last_cleanup = self.clock()
             if sent and not self._stopping.is_set():
                 # Busy: let the next commits gather for a moment, so a batch carries many
-                # events. Each batch costs a SELECT, an UPDATE and a produce request per
+                # events. Each batch costs a SELECT, a cursor UPDATE and a produce request per
                 # partition whatever its size; at a few events a batch that was most of the
                 # relay's (and the broker's) CPU. An idle relay still sends the first event of
                 # a burst at once.
                 await asyncio.sleep(self.linger_s)
+            # Held back by an open transaction: poll at the linger pace until it ends.
+            wait = self.linger_s if self.held_back else self.safety_poll_s
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.safety_poll_s)
+                await asyncio.wait_for(self._wake.wait(), wait)
 
     async def drain(self) -> int:
-        """Publish everything unpublished when it is read, oldest first. Returns how many were
-        sent."""
+        """Publish every final event after the cursor, in order. Returns how many were sent."""
         sent = 0
+        self.held_back = False
         while True:
-            # As text: the relay forwards events, it has no use for them decoded.
-            rows = await self.pool.fetch(
-                "SELECT id, topic, key, event::text AS body, event->>'type' AS type, created_at"
-                " FROM app.outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
-                self.batch_size,
-            )
+            # As text: the relay forwards events, it has no use for them decoded. `final`: the
+            # row's transaction is older than every one still running, so nothing can commit
+            # behind it any more; rows ordered after a non-final one wait for it.
+            rows = await self.pool.fetch(_READ_SQL, self.batch_size)
+            ready = [r for r in rows if r["final"]]
             # A short batch is the whole backlog; only a full one needs counting.
             full = len(rows) == self.batch_size
             self.metrics.backlog.set(await self.backlog() if full else len(rows))
-            if not rows:
+            if len(ready) < len(rows):
+                # An older transaction is still open (it may write nothing to the outbox, so
+                # no notification would come when it ends): poll again soon.
+                self.held_back = True
+            if not ready:
                 return sent
             await self.publisher.publish_batch(
-                [OutboundMessage(r["topic"], r["key"], r["body"].encode(), r["type"]) for r in rows]
+                [
+                    OutboundMessage(r["topic"], r["key"], r["body"].encode(), r["type"])
+                    for r in ready
+                ]
             )
+            # One small HOT update per batch instead of one non-HOT update per event.
+            last = ready[-1]
             await self.pool.execute(
-                "UPDATE app.outbox SET published_at = clock_timestamp()"
-                " WHERE id = ANY($1::bigint[])",
-                [r["id"] for r in rows],
+                "UPDATE app.outbox_cursor SET txid = $1, id = $2", last["txid"], last["id"]
             )
-            self._observe(rows)
-            sent += len(rows)
-            if not full:
+            self._observe(ready)
+            sent += len(ready)
+            if not full or self.held_back:
                 # A short batch was the whole backlog when read; whatever committed since has
                 # notified (the wake-up was cleared before this drain), so no SELECT to see
                 # that nothing is left.
@@ -177,16 +195,14 @@ class OutboxRelay:
         self.metrics.published.inc(len(rows))
 
     async def backlog(self) -> int:
-        return await self.pool.fetchval(
-            "SELECT count(*) FROM app.outbox WHERE published_at IS NULL"
-        )
+        return await self.pool.fetchval(_BACKLOG_SQL)
 
     async def _cleanup(self) -> None:
         # By age, not by publish time: a republished event (see `republish_retained`) must not
-        # outlive its retention.
+        # outlive its retention. Only rows behind the cursor: an unpublished one is never lost.
         await self.pool.execute(
-            "DELETE FROM app.outbox WHERE published_at IS NOT NULL"
-            " AND created_at < now() - $1::interval",
+            "DELETE FROM app.outbox o USING app.outbox_cursor c"
+            " WHERE (o.txid, o.id) <= (c.txid, c.id) AND o.created_at < now() - $1::interval",
             self.retention,
         )
 
@@ -204,7 +220,11 @@ async def republish_retained(conn: asyncpg.Connection) -> int:
     published but not yet consumed would otherwise be gone. Consumers apply each event id once,
     so the events they already had change nothing.
     """
-    status = await conn.execute(
-        "UPDATE app.outbox SET published_at = NULL WHERE published_at IS NOT NULL"
-    )
-    return int(status.split()[-1])
+    async with conn.transaction():
+        queued = await conn.fetchval(
+            "SELECT count(*) FROM app.outbox o, app.outbox_cursor c"
+            " WHERE (o.txid, o.id) <= (c.txid, c.id)"
+        )
+        # Before the oldest retained row: the relay reads everything again, in order.
+        await conn.execute("UPDATE app.outbox_cursor SET txid = '0', id = 0")
+    return int(queued)

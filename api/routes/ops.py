@@ -47,7 +47,8 @@ async def metrics(services: ServicesDep) -> Response:
     try:
         backlog.set(
             await services.pool.fetchval(
-                "SELECT count(*) FROM app.outbox WHERE published_at IS NULL"
+                "SELECT count(*) FROM app.outbox o, app.outbox_cursor c"
+                " WHERE (o.txid, o.id) > (c.txid, c.id)"
             )
         )
     except Exception:

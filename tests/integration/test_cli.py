@@ -197,11 +197,15 @@ def _published_but_unread(data_dir: Path, user_id: str, task: dict) -> str:
         conn = await asyncpg.connect(url)
         try:
             await conn.execute(
-                "INSERT INTO app.outbox (topic, key, event, published_at)"
-                " VALUES ($1, $2, $3::jsonb, now())",
+                "INSERT INTO app.outbox (topic, key, event) VALUES ($1, $2, $3::jsonb)",
                 Topic.TASK_EVENTS.value,
                 user_id,
                 event.to_json().decode(),
+            )
+            # Published: the relay's cursor is past it.
+            await conn.execute(
+                "UPDATE app.outbox_cursor SET (txid, id) = (SELECT txid, id FROM app.outbox"
+                " ORDER BY txid DESC, id DESC LIMIT 1)"
             )
         finally:
             await conn.close()
