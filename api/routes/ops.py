@@ -47,8 +47,8 @@ async def metrics(services: ServicesDep) -> Response:
     try:
         backlog.set(
             await services.pool.fetchval(
-                "SELECT count(*) FROM app.outbox o, app.outbox_cursor c"
-                " WHERE (o.txid, o.id) > (c.txid, c.id)"
+                "SELECT count(*) FROM app.outbox o WHERE (o.txid, o.id) >"
+                " ((SELECT txid FROM app.outbox_cursor), (SELECT id FROM app.outbox_cursor))"
             )
         )
     except Exception:
