@@ -389,9 +389,11 @@ class TaskStore:
     ) -> Task:
         request = _request(EventType.TASK_DELETED, task_id)
         async with transaction(self.db) as conn:
-            if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
-                return replay  # the delete happened on the first call
-            before = await self._lock(conn, owner_id, task_id, expected_version)
+            before, replayed = await self._lock_and_claim(
+                conn, owner_id, task_id, expected_version, meta, request
+            )
+            if replayed:
+                return before  # the delete happened on the first call
             await conn.execute(
                 "DELETE FROM app.tasks WHERE id = $1 AND owner_id = $2", task_id, owner_id
             )
@@ -418,9 +420,11 @@ class TaskStore:
     ) -> Task:
         request = _request(event_type, task_id)
         async with transaction(self.db) as conn:
-            if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
-                return replay
-            before = await self._lock(conn, owner_id, task_id, expected_version)
+            before, replayed = await self._lock_and_claim(
+                conn, owner_id, task_id, expected_version, meta, request
+            )
+            if replayed:
+                return before
             if require_status is not None and before.status is not require_status:
                 # Completing a done task changes nothing and emits nothing; a retry with the
                 # same key gets the same answer.
@@ -443,6 +447,33 @@ class TaskStore:
             await events.write(conn)
             await self._remember(conn, owner_id, meta, after)
             return after
+
+    async def _lock_and_claim(
+        self,
+        conn: Connection,
+        owner_id: uuid.UUID,
+        task_id: uuid.UUID,
+        expected_version: int | None,
+        meta: Meta,
+        request: str,
+    ) -> tuple[Task, bool]:
+        """The task, locked, and whether the key's first request already answered (then the
+        task is that answer).
+
+        The row lock comes before the key's claim because it is the transaction's first write,
+        which gives the transaction its id: the relay publishes in transaction-id order
+        (transport/relay.py), so changes of one task reach the broker in the order they
+        commit. A retry whose first request deleted the task or moved its version on still gets
+        the first answer, not NotFound or a version conflict."""
+        try:
+            before = await self._lock(conn, owner_id, task_id, expected_version)
+        except (NotFound, VersionConflict):
+            if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
+                return replay, True
+            raise
+        if (replay := await self._claim(conn, owner_id, meta, request)) is not None:
+            return replay, True
+        return before, False
 
     async def _lock(
         self,
