@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from api.credentials import authenticate
 from api.problems import Problem
@@ -47,19 +48,28 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 async def current_user(request: Request, credentials: Credentials) -> User:
-    return await _authorize(request, credentials)
+    return await _authorize(request, None if credentials is None else credentials.credentials)
 
 
-async def _authorize(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
+def _bearer_token(request: Request) -> str | None:
+    """The token of `Authorization: Bearer <token>`, read as `_bearer` reads it (None where it
+    answers None), for the one dependency that reads the header itself (see `writer`)."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if not (scheme and token) or scheme.lower() != "bearer":
+        return None
+    return token
+
+
+async def _authorize(request: Request, token: str | None) -> User:
     # The services straight from the app, not as a sub-dependency: FastAPI solves every
     # sub-dependency on every request (cache or not), and this one runs on every request.
     services: Services = request.app.state.services
-    if credentials is None:
+    if token is None:
         raise _unauthorized(
             "Send 'Authorization: Bearer <token>'; get a token from /v1/auth/login."
         )
     try:
-        grant = await authenticate(services, credentials.credentials)
+        grant = await authenticate(services, token)
         user = await _cached_user(services, grant.user_id)
     except InvalidToken as exc:
         raise _unauthorized(str(exc)) from exc
@@ -157,7 +167,9 @@ class Writer:
     Its two optional headers are read here rather than declared as parameters: FastAPI's
     per-request handling of a declared header (its model, aliases, sequence check, validation)
     cost more than the rest of this dependency. They stay in the OpenAPI document, as they were,
-    through `WRITER_HEADERS`.
+    through `WRITER_HEADERS`. The bearer token likewise: `_bearer` as a sub-dependency was one
+    more solve per request, so the header is read here and its security requirement is stated
+    in `WRITER_HEADERS`, as FastAPI generated it from `_bearer`.
     """
 
     user: User
@@ -189,8 +201,8 @@ def _header(request: Request, name: str) -> str | None:
     return value
 
 
-async def writer(request: Request, credentials: Credentials) -> Writer:
-    user = await _authorize(request, credentials)
+async def writer(request: Request) -> Writer:
+    user = await _authorize(request, _bearer_token(request))
     meta = Meta(
         correlation_id=correlation_id.get(),
         traceparent=_header(request, "traceparent"),
@@ -199,9 +211,12 @@ async def writer(request: Request, credentials: Credentials) -> Writer:
     return Writer(user, request.app.state.services, meta)
 
 
-# `openapi_extra=WRITER_HEADERS` on a route using `WriterDep`: the two headers in its OpenAPI
-# document, as FastAPI generated them when they were declared parameters.
+# `openapi_extra=WRITER_HEADERS` on a route using `WriterDep`: the two headers and the bearer
+# requirement in its OpenAPI document, as FastAPI generated them when they were declared
+# parameters and `_bearer` a sub-dependency (its scheme stays in the components through the
+# routes that still use `CurrentUser`).
 WRITER_HEADERS: dict[str, Any] = {
+    "security": [{_bearer.scheme_name: []}],
     "parameters": [
         {
             "name": name,
@@ -215,6 +230,6 @@ WRITER_HEADERS: dict[str, Any] = {
             "description": description,
         }
         for name, description in _WRITE_HEADERS.items()
-    ]
+    ],
 }
 WriterDep = Annotated[Writer, Depends(writer)]

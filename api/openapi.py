@@ -10,13 +10,15 @@ own logic knows (409 on a version conflict) with `responses=problems(409)`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
-from starlette.requests import HTTPConnection
+from starlette.requests import Request
+from starlette.responses import Response
 
 from api.problems import PROBLEM_JSON, Problem
 
@@ -219,14 +221,9 @@ def document(app: FastAPI) -> None:
 LENIENT_QUERY = {"x-unknown-query-parameters": "ignored"}
 
 
-async def refuse_unknown_query(request: HTTPConnection) -> None:
-    """An app-wide dependency: a query parameter the route does not take is a 400, not ignored
-    (a misspelt filter would otherwise quietly list everything)."""
-    route = request.scope.get("route")
-    if request.scope["type"] != "http" or not isinstance(route, APIRoute):
-        return
-    if not route.include_in_schema or route.openapi_extra == LENIENT_QUERY:
-        return  # pages (the web app, the sign-in page) are not the API's contract
+def refuse_unknown_query(route: APIRoute, request: Request) -> None:
+    """A query parameter the route does not take is a 400, not ignored (a misspelt filter would
+    otherwise quietly list everything)."""
     if not request.query_params:
         return
     allowed = _query_names(route)
@@ -241,6 +238,30 @@ async def refuse_unknown_query(request: HTTPConnection) -> None:
             f" it takes: {takes}.",
             unknown=unknown,
         )
+
+
+class StrictQueryRoute(APIRoute):
+    """The route class of every API router: its handler refuses unknown query parameters
+    before anything else runs (auth, body), as the app-wide dependency that did this did.
+
+    As a dependency the check cost every request of every route a dependency solve (its cache
+    key, scopes walk, call) although almost no request has a query string; here a request
+    without one pays one dictionary look-up. Pages (the web app, the sign-in page) and
+    `LENIENT_QUERY` routes are not the API's contract and keep no check.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        if not self.include_in_schema or self.openapi_extra == LENIENT_QUERY:
+            return handler
+        route = self
+
+        async def checked(request: Request) -> Response:
+            if request.scope.get("query_string"):
+                refuse_unknown_query(route, request)
+            return await handler(request)
+
+        return checked
 
 
 CHAT_STREAM_DOC = """Server-sent events (`text/event-stream`, UTF-8): blocks of `event: <name>`

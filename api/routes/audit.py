@@ -9,11 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, ServicesDep
+from api.openapi import StrictQueryRoute
 from api.schemas import to_utc
 from domain.models import Text
 from domain.store.audit import AuditLog, AuditPage, AuditQuery
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/v1/audit", tags=["audit"], route_class=StrictQueryRoute)
 
 
 @router.get("", response_model=AuditPage)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from api.deps import CurrentUser, ServicesDep, forget_user
-from api.openapi import problems
+from api.openapi import StrictQueryRoute, problems
 from api.problems import Problem
 from api.schemas import LoginIn, RegisterIn, TokenOut, UserOut, UserPatchIn
 from api.security import hash_password, verify_password
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/v1/auth", tags=["auth"], route_class=StrictQueryRoute)
 
 
 @router.post(

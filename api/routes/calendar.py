@@ -13,12 +13,12 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, ServicesDep
-from api.openapi import LENIENT_QUERY
+from api.openapi import LENIENT_QUERY, StrictQueryRoute
 from api.problems import Problem
 from domain import ical
 from domain.store import calendar_feeds
 
-router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
+router = APIRouter(prefix="/v1/calendar", tags=["calendar"], route_class=StrictQueryRoute)
 
 ICS = "text/calendar; charset=utf-8"
 

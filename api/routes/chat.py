@@ -13,13 +13,13 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, ServicesDep
-from api.openapi import CHAT_STREAM_DOC, event_stream, problems
+from api.openapi import CHAT_STREAM_DOC, StrictQueryRoute, event_stream, problems
 from core.logging import correlation_id
 from domain.models import Text
 from domain.store import ConversationStore
 from graph.service import ChatService, result_json
 
-router = APIRouter(prefix="/v1", tags=["chat"])
+router = APIRouter(prefix="/v1", tags=["chat"], route_class=StrictQueryRoute)
 
 
 class ChatIn(BaseModel):

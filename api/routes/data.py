@@ -15,11 +15,12 @@ from pydantic import BaseModel
 
 from api import exchange
 from api.deps import CurrentUser, RequestMeta, ServicesDep
+from api.openapi import StrictQueryRoute
 from api.problems import Problem
 from domain.store import task_import
 from domain.store.task_import import Action
 
-router = APIRouter(prefix="/v1/data", tags=["import and export"])
+router = APIRouter(prefix="/v1/data", tags=["import and export"], route_class=StrictQueryRoute)
 
 MAX_BYTES = 5 * 1024 * 1024
 

@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from api.deps import WRITER_HEADERS, CurrentUser, ServicesDep, WriterDep
-from api.openapi import problems
+from api.openapi import StrictQueryRoute, problems
 from api.problems import Problem
 from api.responses import ModelResponse
 from api.schemas import TaskIn, TaskOut, TaskPageOut, TaskPatchIn, to_utc
 from domain.models import Status, Task, TaskFilter, Text, User
 
-router = APIRouter(prefix="/v1/tasks", tags=["tasks"])
+router = APIRouter(prefix="/v1/tasks", tags=["tasks"], route_class=StrictQueryRoute)
 
 IfMatch = Annotated[str | None, Header(description="the task's version (its ETag) you last saw")]
 

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import LoginUser, ServicesDep
-from api.openapi import problems
+from api.openapi import StrictQueryRoute, problems
 from domain.models import Text
 from domain.store import PersonalToken, PersonalTokenStore
 
-router = APIRouter(prefix="/v1/auth/tokens", tags=["auth"])
+router = APIRouter(prefix="/v1/auth/tokens", tags=["auth"], route_class=StrictQueryRoute)
 
 Scope = Literal["tasks:read", "tasks:write"]
 

@@ -27,6 +27,7 @@ from faststream.kafka import KafkaBroker
 from faststream.message import StreamMessage
 
 from api.credentials import authenticate
+from api.openapi import StrictQueryRoute
 from api.security import InvalidToken
 from api.services import Services
 from domain.events import Topic
@@ -34,7 +35,7 @@ from domain.store import NotFound, Outbox
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["live"])
+router = APIRouter(tags=["live"], route_class=StrictQueryRoute)
 
 POLICY_VIOLATION = 1008
 _SUBPROTOCOL = "bearer"
